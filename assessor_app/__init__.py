@@ -1,0 +1,2 @@
+"""Assessor workbench."""
+__version__ = "0.1.0"

@@ -1,0 +1,218 @@
+"""Evidence editors' use cases: create a draft, load it, autosave it, mark it final.
+
+Every call is one small unit of work. Autosave writes the typed values straight into
+the evidence rows (status "draft" until finalised), so after a crash or a killed
+process reopening the editor shows the text of the last autosave; there is never a
+separate "unsaved" state to lose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from assessor_app.domain.catalogue import Catalogue
+from assessor_app.domain.enums import KIND_SHORT, EvidenceKind
+from assessor_app.domain.evidence_forms import (
+    AutosaveResult,
+    EvidenceForm,
+    form_for,
+    missing_for_final,
+    parse_date,
+)
+from assessor_app.errors import NotFound, UsageError
+from assessor_app.services.reviews import EnrolmentContext, enrolment_context
+from assessor_app.store import evidence_repo, queries
+from assessor_app.store.database import Database
+
+
+@dataclass(frozen=True)
+class LinkStatement:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LinkFramework:
+    """One of the enrolment's frameworks (at its enrolment version) with its statements."""
+
+    id: str
+    version: str
+    title: str
+    short_title: str
+    statements: tuple[LinkStatement, ...]
+
+
+@dataclass(frozen=True)
+class StandardLinkDTO:
+    framework_id: str
+    statement_code: str
+    comment: str = ""
+    framework_version: str = ""  # filled in from the enrolment's framework when empty
+
+
+@dataclass(frozen=True)
+class EvidenceLinks:
+    evidence_id: str
+    status: str
+    frameworks: tuple[LinkFramework, ...]
+    links: tuple[StandardLinkDTO, ...]
+
+
+_GONE = ("That evidence is not in this store.", "It may have been removed; refresh the page (F5).")
+
+
+class EvidenceService:
+    def __init__(self, database: Database, catalogue_fn: Callable[[], Catalogue]) -> None:
+        self._db = database
+        self._catalogue = catalogue_fn
+
+    def _context(self, session, enrolment_id: str) -> EnrolmentContext:  # type: ignore[no-untyped-def]
+        found = queries.enrolments(session, enrolment_id)
+        return enrolment_context(found[0] if found else None, self._catalogue())
+
+    @staticmethod
+    def _stage(ctx: EnrolmentContext, day: date) -> tuple[str, str]:
+        span = ctx.timeline.stage_at(day)
+        return (span.id, span.title) if span is not None else ("", "")
+
+    def suggest_stage(self, enrolment_id: str, day: date) -> tuple[str, str]:
+        """(stage id, title) holding ``day`` on the enrolment's timeline, or ("", "")."""
+        with self._db.uow() as uow:
+            return self._stage(self._context(uow.session, enrolment_id), day)
+
+    def create(self, enrolment_id: str, kind: str, today: date | None = None) -> str:
+        """A new draft of ``kind`` dated ``today``; returns its id."""
+        day = today or date.today()
+        ek = EvidenceKind(kind)
+        with self._db.uow(actor="assessor") as uow:
+            stage_id, _ = self._stage(self._context(uow.session, enrolment_id), day)
+            extra = {"method": "form"} if ek is EvidenceKind.FEEDBACK_LIVED else None
+            evidence_id = evidence_repo.create(uow.session, enrolment_id, ek, day, stage_id,
+                                               f"{KIND_SHORT[ek]} (draft)", extra)
+            uow.commit()
+        return evidence_id
+
+    def load(self, evidence_id: str) -> EvidenceForm:
+        with self._db.uow() as uow:
+            found = evidence_repo.read(uow.session, evidence_id)
+            if found is None:
+                raise NotFound(*_GONE)
+            ev, values = found
+            ctx = self._context(uow.session, ev.enrolment_id)
+            stage_id, stage_title = self._stage(ctx, ev.occurred_on)
+            uow.commit()  # a missing detail row was added on read
+        return EvidenceForm(ev.id, ev.enrolment_id, ev.kind, ev.status, ev.stage_id or stage_id,
+                            stage_title, values)
+
+    def autosave(self, evidence_id: str, fields: dict[str, str]) -> AutosaveResult:
+        """Write the given fields in one small transaction.
+
+        A value its column cannot hold yet (a half-typed date) is left out and named in
+        the result; the editor keeps the text and saves it after the next keystroke.
+        """
+        invalid = tuple(name for name, text in fields.items() if not _valid(name, text))
+        good = {k: v for k, v in fields.items() if k not in invalid}
+        with self._db.uow(actor="assessor") as uow:
+            if evidence_repo.status(uow.session, evidence_id) not in (None, "draft"):
+                raise UsageError("This record is final, so it was not changed.",
+                                 "Choose Edit again to correct it.")
+            ev = evidence_repo.write(uow.session, evidence_id, good)
+            if ev is None:
+                raise NotFound(*_GONE)
+            stage_id, stage_title = ev.stage_id, ""
+            if "occurred_on" in good and good["occurred_on"].strip():
+                stage_id, stage_title = self._stage(
+                    self._context(uow.session, ev.enrolment_id), ev.occurred_on)
+                if ev.status == "draft" and stage_id:
+                    ev.stage_id = stage_id
+            uow.commit()
+        return AutosaveResult(stage_id, stage_title, invalid)
+
+    def links(self, evidence_id: str) -> EvidenceLinks:
+        """The enrolment's frameworks with their statements, and this evidence's live links."""
+        with self._db.uow() as uow:
+            return self._links(uow.session, evidence_id)
+
+    def _links(self, session, evidence_id: str) -> EvidenceLinks:  # type: ignore[no-untyped-def]
+        status = evidence_repo.status(session, evidence_id)
+        found = evidence_repo.read(session, evidence_id) if status is not None else None
+        if found is None:
+            raise NotFound(*_GONE)
+        ctx = self._context(session, found[0].enrolment_id)
+        frameworks = tuple(
+            LinkFramework(fw.id, fw.version, fw.title, fw.short_title,
+                          tuple(LinkStatement(st.code, st.title) for st in fw.statements))
+            for fw in ctx.frameworks)
+        links = tuple(StandardLinkDTO(r.framework_id, r.statement_code, r.comment or "",
+                                      r.framework_version)
+                      for r in evidence_repo.live_links(session, evidence_id))
+        return EvidenceLinks(evidence_id, status or "draft", frameworks, links)
+
+    def set_links(self, evidence_id: str, links: Sequence[StandardLinkDTO]) -> EvidenceLinks:
+        """Replace the evidence's links with ``links`` (added, removed → tombstoned, comments).
+
+        Refused, like autosave, when the record is final or signed; a link to a statement
+        not in the enrolment's frameworks is refused too.
+        """
+        with self._db.uow(actor="assessor") as uow:
+            status = evidence_repo.status(uow.session, evidence_id)
+            if status is None:
+                raise NotFound(*_GONE)
+            if status != "draft":
+                raise UsageError("This record is final, so its standards were not changed.",
+                                 "Choose Edit again to correct it.")
+            current = self._links(uow.session, evidence_id)
+            versions = {fw.id: fw.version for fw in current.frameworks}
+            known = {(fw.id, st.code) for fw in current.frameworks for st in fw.statements}
+            wanted: dict[tuple[str, str], tuple[str, str]] = {}
+            for link in links:
+                key = (link.framework_id, link.statement_code)
+                if key not in known:
+                    raise UsageError(f"{link.statement_code} is not a statement of this "
+                                     "practitioner's frameworks.")
+                wanted[key] = (link.framework_version or versions[link.framework_id],
+                               link.comment.strip()[:500])
+            evidence_repo.replace_links(uow.session, evidence_id, wanted)
+            result = self._links(uow.session, evidence_id)
+            uow.commit()
+        return result
+
+    def finalise(self, evidence_id: str) -> EvidenceForm:
+        """Mark final; UsageError listing the empty required fields."""
+        form = self.load(evidence_id)
+        missing = missing_for_final(form.kind, form.values)
+        if missing:
+            raise UsageError("Before marking this final, fill in: " + ", ".join(missing) + ".")
+        with self._db.uow(actor="assessor") as uow:
+            evidence_repo.set_status(uow.session, evidence_id, "final", None)
+            uow.commit()
+        return self.load(evidence_id)
+
+    def reopen(self, evidence_id: str) -> EvidenceForm:
+        """Back to draft (a final record being corrected); a signed record stays as it is."""
+        with self._db.uow(actor="assessor") as uow:
+            if evidence_repo.status(uow.session, evidence_id) == "signed":
+                raise UsageError("This record is signed and cannot change.")
+            evidence_repo.set_status(uow.session, evidence_id, "draft", None)
+            uow.commit()
+        return self.load(evidence_id)
+
+
+_WIDGETS = {f.name: f.widget for kind in EvidenceKind for f in form_for(kind)}
+
+
+def _valid(name: str, text: str) -> bool:
+    widget, text = _WIDGETS.get(name), text.strip()
+    try:
+        if widget == "date":
+            parse_date(text)
+        elif widget == "minutes" and text:
+            return int(text) >= 0
+        elif widget == "time" and text:
+            hours, minutes = text.split(":")
+            return len(minutes) == 2 and 0 <= int(hours) < 24 and 0 <= int(minutes) < 60
+    except ValueError:
+        return False
+    return True

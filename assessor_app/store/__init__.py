@@ -1,0 +1,1 @@
+"""The local store: the only package (with server/) that imports SQLAlchemy."""

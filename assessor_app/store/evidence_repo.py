@@ -1,0 +1,168 @@
+"""Evidence rows and their per-kind detail rows, read and written as plain strings.
+
+The editor's values (``domain.evidence_forms``) are strings; this module converts
+them to and from the columns inside the caller's unit of work. Autosave writes
+straight into the rows (status stays "draft"), so a draft survives a crash as typed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessor_app.domain.enums import EvidenceKind
+from assessor_app.domain.evidence_forms import FieldDef, form_for, parse_date
+from assessor_app.store.base import utcnow
+from assessor_app.store.models import (
+    Evidence,
+    Feedback,
+    Observation,
+    RecordReview,
+    Reflection,
+    SelfAssessment,
+    StandardLink,
+    SupervisionEntry,
+)
+
+DETAIL_MODELS: dict[EvidenceKind, type] = {
+    EvidenceKind.OBSERVATION: Observation,
+    EvidenceKind.REFLECTION: Reflection,
+    EvidenceKind.SUPERVISION: SupervisionEntry,
+    EvidenceKind.FEEDBACK_PROFESSIONAL: Feedback,
+    EvidenceKind.FEEDBACK_LIVED: Feedback,
+    EvidenceKind.RECORD_REVIEW: RecordReview,
+    EvidenceKind.SELF_ASSESSMENT: SelfAssessment,
+}
+
+
+def _to_text(f: FieldDef, value: Any) -> str:
+    if value is None:
+        return ""
+    if f.widget == "date":
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if f.widget == "minutes":
+        return str(value) if value else ""
+    if f.widget == "lines":
+        return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if f.widget == "yesno":
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _from_text(f: FieldDef, text: str) -> Any:
+    if f.widget == "date":
+        return parse_date(text)
+    if f.widget == "minutes":
+        return int(text) if text.strip() else 0
+    if f.widget == "lines":
+        return text.split("\n")
+    if f.widget == "yesno":
+        return text == "yes"
+    return text
+
+
+def create(session: Session, enrolment_id: str, kind: EvidenceKind, occurred_on: date,
+           stage_id: str, title: str, extra: dict[str, Any] | None = None) -> str:
+    ev = Evidence(enrolment_id=enrolment_id, kind=kind.value, occurred_on=occurred_on,
+                  title=title, status="draft", stage_id=stage_id, author_role="assessor")
+    session.add(ev)
+    session.flush()
+    detail = DETAIL_MODELS[kind](evidence_id=ev.id, **(extra or {}))
+    session.add(detail)
+    session.flush()
+    return ev.id
+
+
+def _rows(session: Session, evidence_id: str) -> tuple[Evidence, Any] | None:
+    ev = session.get(Evidence, evidence_id)
+    if ev is None or ev.deleted_at is not None:
+        return None
+    model = DETAIL_MODELS[EvidenceKind(ev.kind)]
+    detail = session.scalars(select(model).where(model.evidence_id == evidence_id)).first()
+    if detail is None:  # older rows without a detail: add one on first edit
+        detail = model(evidence_id=evidence_id)
+        session.add(detail)
+    return ev, detail
+
+
+def read(session: Session, evidence_id: str) -> tuple[Evidence, dict[str, str]] | None:
+    found = _rows(session, evidence_id)
+    if found is None:
+        return None
+    ev, detail = found
+    values = {}
+    for f in form_for(ev.kind):
+        row = ev if f.name in ("title", "occurred_on") else detail
+        values[f.name] = _to_text(f, getattr(row, f.name, None))
+    return ev, values
+
+
+def write(session: Session, evidence_id: str, values: dict[str, str]) -> Evidence | None:
+    """Apply the given fields (only those); ValueError for a value its column cannot hold."""
+    found = _rows(session, evidence_id)
+    if found is None:
+        return None
+    ev, detail = found
+    by_name = {f.name: f for f in form_for(ev.kind)}
+    for name, text in values.items():
+        f = by_name.get(name)
+        if f is None:
+            raise ValueError(f"'{name}' is not a field of {ev.kind} evidence.")
+        value = _from_text(f, text)
+        if name == "occurred_on" and value is None:
+            continue  # the evidence row always has a date; an emptied field keeps the last one
+        row = ev if name in ("title", "occurred_on") else detail
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    return ev
+
+
+def status(session: Session, evidence_id: str) -> str | None:
+    ev = session.get(Evidence, evidence_id)
+    return None if ev is None or ev.deleted_at is not None else ev.status
+
+
+def set_status(session: Session, evidence_id: str, status: str, stage_id: str | None) -> None:
+    ev = session.get(Evidence, evidence_id)
+    if ev is not None:
+        ev.status = status
+        if stage_id is not None:
+            ev.stage_id = stage_id
+
+
+
+def live_links(session: Session, evidence_id: str) -> list[StandardLink]:
+    """The evidence's standards links that are not tombstoned, in a stable order."""
+    return list(session.scalars(
+        select(StandardLink)
+        .where(StandardLink.evidence_id == evidence_id, StandardLink.deleted_at.is_(None))
+        .order_by(StandardLink.framework_id, StandardLink.statement_code)))
+
+
+def replace_links(session: Session, evidence_id: str,
+                  wanted: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """Make the live links exactly ``wanted`` ({(framework, code): (version, comment)}).
+
+    Added links get new rows, removed ones are tombstoned (``deleted_at``; never deleted,
+    so a sync can pass the removal on), kept ones get their comment updated.
+    """
+    now = utcnow()
+    seen: set[tuple[str, str]] = set()
+    for link in live_links(session, evidence_id):
+        key = (link.framework_id, link.statement_code)
+        if key not in wanted or key in seen:
+            link.deleted_at = now
+            continue
+        seen.add(key)
+        version, comment = wanted[key]
+        if link.comment != comment or link.framework_version != version:
+            link.comment, link.framework_version = comment, version
+    for (fw, code), (version, comment) in wanted.items():
+        if (fw, code) not in seen:
+            session.add(StandardLink(evidence_id=evidence_id, framework_id=fw,
+                                     framework_version=version, statement_code=code,
+                                     comment=comment))
+    session.flush()

@@ -1,0 +1,295 @@
+"""Main window: the practitioner list on the left, the open practitioner's page on the right.
+
+With no page open the list takes the whole width (every column); opening a practitioner
+narrows it to names and badges so the page has room. All data comes through
+``WorkbenchApi`` calls queued on the DB thread (``DbRunner``); this module only renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+
+from assessor_app.ui.models.practitioner_list_model import RUNNING
+from assessor_app.ui.tasks import DbRunner, Op
+from assessor_app.ui.views.practitioner_list import PractitionerListView
+
+if TYPE_CHECKING:  # the DTO modules load with the store, after the first paint
+    from assessor_app.domain.dto import PractitionerPage, PractitionerRow
+    from assessor_app.ui.api import WorkbenchApi
+    from assessor_app.ui.views.practitioner_page import PractitionerPageView
+
+APP_TITLE = "Assessor workbench"
+DEMO_MARKER = "Demo data — fictional"
+COMPACT_LIST_WIDTH = 260
+
+
+def plain_error_text(exc: BaseException) -> str:
+    """What to tell the user about a failed operation: the AppError text, never a traceback."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message:
+        hint = getattr(exc, "hint", "")
+        return f"{message} {hint}".strip() if isinstance(hint, str) else message
+    return "Something went wrong while reading your store. Try again (F5); if it keeps " \
+           "happening, restart the app."
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+    list_ready = Signal()
+    page_ready = Signal(str)  # enrolment id
+
+    def __init__(self, runner: DbRunner, *, today: Callable[[], date] = date.today,
+                 demo: bool = False, title: str = APP_TITLE,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.api: WorkbenchApi | None = None
+        self.demo = demo
+        self._today = today
+        self._painted = False
+        self._page_op: Op | None = None
+        self._open_enrolment: str | None = None
+        self.evidence_dialog: QWidget | None = None  # the last editor window opened
+        self._warmed = False
+        self.setWindowTitle(f"{title} — {DEMO_MARKER}" if demo else title)
+        self.setAccessibleName(title)
+        self.resize(1280, 800)
+
+        self.list_view = PractitionerListView(self)
+        self._page_view: PractitionerPageView | None = None  # built on first open (start-up time)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.list_view)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.list_view.open_requested.connect(self.open_practitioner)
+
+        self.store_label = QLabel("Opening your store…", self)
+        self.store_label.setAccessibleName("Store status")
+        self.counts_label = QLabel("", self)
+        self.counts_label.setAccessibleName("Practitioner counts")
+        if demo:
+            self.store_label.setText(DEMO_MARKER)
+            self.store_label.setStyleSheet(
+                "QLabel { background: #fff3cd; color: #5c4400; padding: 1px 8px;"
+                " border-radius: 3px; font-weight: bold; }")
+            self.store_label.setToolTip("This store holds made-up people for trying the app out")
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.store_label)
+        self._build_actions()
+        runner.unhandled_failure.connect(self._on_unhandled_failure)
+
+    @property
+    def page_view(self) -> PractitionerPageView:
+        """The page widget, created the first time it is needed, not before the first paint."""
+        if self._page_view is None:
+            from assessor_app.ui.views import practitioner_page
+
+            self._page_view = practitioner_page.PractitionerPageView(self)
+            self._page_view.hide()
+            self.splitter.addWidget(self._page_view)
+            self.splitter.setStretchFactor(1, 1)
+            QWidget.setTabOrder(self.list_view.filter_edit, self._page_view.timeline)
+            self._page_view.evidence.evidence_activated.connect(self.open_evidence)
+            if self.api is not None:
+                self._page_view.set_services(self.runner, self.api)
+        return self._page_view
+
+    # -- actions --------------------------------------------------------------
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        go_menu = self.menuBar().addMenu("&Go")
+
+        def action(menu_text: str, shortcut: QKeySequence | str, slot: Callable[[], object],
+                   tip: str, menu: object) -> QAction:
+            act = QAction(menu_text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            menu.addAction(act)  # type: ignore[attr-defined]
+            return act
+
+        self.refresh_action = action("&Refresh", "F5", self.refresh,
+                                     "Read the list and page again from your store", file_menu)
+        file_menu.addSeparator()
+        self.quit_action = action("&Quit", "Ctrl+Q", self.close, "Close the workbench", file_menu)
+        self.focus_list_action = action("Practitioner &list", "Ctrl+1", self.focus_list,
+                                        "Move to the practitioner list", go_menu)
+        self.focus_page_action = action("Practitioner &page", "Ctrl+2", self.focus_page,
+                                        "Move to the open practitioner's page", go_menu)
+        self.filter_action = action("&Filter practitioners", "Ctrl+L", self.list_view.focus_filter,
+                                    "Type to filter the practitioner list", go_menu)
+        self.back_action = action("&Back to list", "Alt+Left", self.back_to_list,
+                                  "Close the page and show the full list", go_menu)
+        self.search_action = action("&Search all evidence…", "Ctrl+F", self.open_search,
+                                    "Find words in any piece of evidence", go_menu)
+        evidence_menu = self.menuBar().addMenu("&Evidence")
+        self.new_observation_action = action(
+            "New direct &observation", "Ctrl+Shift+O", lambda: self.new_evidence("observation"),
+            "Record a direct observation for the open practitioner", evidence_menu)
+        self.new_evidence_actions = {"observation": self.new_observation_action}
+        for kind, text in (("reflection", "New &reflection"),
+                           ("supervision", "New &supervision log entry"),
+                           ("feedback_professional", "New feedback from a &professional"),
+                           ("feedback_lived", "New &family feedback (typed in)"),
+                           ("record_review", "New review of &written work"),
+                           ("self_assessment", "New self-&assessment")):
+            self.new_evidence_actions[kind] = action(
+                text, "", lambda *_, k=kind: self.new_evidence(k),
+                f"{text.replace('&', '')} for the open practitioner", evidence_menu)
+
+    # -- store and data -------------------------------------------------------
+    def set_api(self, api: WorkbenchApi) -> None:
+        """Called once the store is open (on the GUI thread, after ``open_api`` ran on the DB thread)."""
+        self.api = api
+        if self._page_view is not None:
+            self._page_view.set_services(self.runner, api)
+        if not self.demo:
+            self.store_label.setText("Store open")
+        self.refresh()
+
+    def show_store_error(self, text: str) -> None:
+        self.store_label.setText("Store not open")
+        self.list_view.set_status_text(text)
+
+    def refresh(self) -> None:
+        if self.api is None:
+            self.statusBar().showMessage("Your store is still opening…", 3000)
+            return
+        today = self._today()
+        self.runner.run_op(self.api.list_rows, today) \
+            .on_success(self._on_rows).on_failure(self._on_failure)
+        if self._open_enrolment:
+            self.open_practitioner(self._open_enrolment, focus=False)
+
+    def _on_rows(self, rows: list[PractitionerRow]) -> None:
+        self.list_view.set_rows(rows, self._today())
+        overdue = sum(1 for r in rows if r.overdue and r.status in RUNNING)
+        people = f"{len(rows)} practitioner" + ("" if len(rows) == 1 else "s")
+        self.counts_label.setText(f"{people} · {overdue} with overdue items")
+        self.list_ready.emit()
+        warm_up = getattr(self.api, "warm_up", None)
+        if callable(warm_up) and not self._warmed:
+            # The list came from the quick start-up path: load the rest while the user reads it.
+            self._warmed = True
+            self.runner.run_op(warm_up).on_failure(self._on_failure)
+
+    def open_practitioner(self, enrolment_id: str, *, focus: bool = True) -> None:
+        if self.api is None:
+            return
+        if self._page_op is not None:
+            self._page_op.cancel()  # a newer request wins
+        self.statusBar().showMessage("Opening…")
+        self._page_op = self.runner.run_op(self.api.page, enrolment_id, self._today()) \
+            .on_success(lambda page: self._on_page(page, focus)).on_failure(self._on_failure)
+
+    def _on_page(self, page: PractitionerPage, focus: bool) -> None:
+        self._page_op = None
+        self._open_enrolment = page.row.enrolment_id
+        self.page_view.show_page(page)
+        if not self.page_view.isVisible():
+            self.list_view.set_compact(True)
+            self.page_view.show()
+            self.splitter.setSizes([COMPACT_LIST_WIDTH, max(self.width() - COMPACT_LIST_WIDTH, 400)])
+        self.list_view.select_enrolment(page.row.enrolment_id)
+        self.statusBar().showMessage(f"{page.row.name}: {len(page.evidence)} evidence items", 4000)
+        if focus:
+            self.page_view.first_focus_widget().setFocus(Qt.FocusReason.OtherFocusReason)
+        self.page_ready.emit(page.row.enrolment_id)
+
+    # -- evidence editors -----------------------------------------------------
+    def open_search(self) -> None:
+        """Ctrl+F: search every piece of evidence; a chosen result opens its page and editor."""
+        if self.api is None:
+            self.statusBar().showMessage("Your store is still opening…", 3000)
+            return
+        from assessor_app.ui.views.search_dialog import SearchDialog
+
+        dialog = SearchDialog(self.runner, self.api, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.evidence_chosen.connect(self._open_search_result)
+        self.search_dialog = dialog
+        dialog.open()
+
+    def _open_search_result(self, enrolment_id: str, evidence_id: str) -> None:
+        self.open_practitioner(enrolment_id)
+        self.open_evidence(evidence_id)
+
+    def new_evidence(self, kind: str) -> None:
+        """A new draft for the open practitioner, opened in its editor."""
+        if self.api is None or not self._open_enrolment:
+            self.statusBar().showMessage("Open a practitioner first (Ctrl+1, then Enter).", 5000)
+            return
+        from assessor_app.ui.tasks import on_worker
+
+        self.runner.run_op(on_worker(self.api, "evidence", "create"), self._open_enrolment, kind,
+                           self._today()).on_success(self.open_evidence) \
+            .on_failure(self._on_failure)
+
+    def open_evidence(self, evidence_id: str) -> None:
+        """The evidence's editor in a window; closing it (everything is saved) refreshes the page."""
+        if self.api is None:
+            return
+        from assessor_app.ui.views.evidence_editor import EvidenceDialog
+
+        dialog = EvidenceDialog(self.runner, self.api, evidence_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda *_: self.refresh())  # after the dialog's last autosave
+        dialog.editor.finalised.connect(self.refresh)
+        self.evidence_dialog = dialog
+        dialog.open()
+
+    def _on_failure(self, exc: BaseException) -> None:
+        self._page_op = None
+        self.statusBar().clearMessage()
+        text = plain_error_text(exc)
+        self.statusBar().showMessage(text, 10_000)
+        if self.list_view.model.rowCount() == 0:
+            self.list_view.set_status_text(text)
+
+    def _on_unhandled_failure(self, exc: object) -> None:
+        if isinstance(exc, BaseException):
+            self.statusBar().showMessage(plain_error_text(exc), 10_000)
+
+    # -- navigation -----------------------------------------------------------
+    def focus_list(self) -> None:
+        self.list_view.focus_list()
+
+    def focus_page(self) -> None:
+        if self.page_open:
+            self.page_view.first_focus_widget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.statusBar().showMessage("Open a practitioner first (Enter on the list).", 4000)
+
+    def back_to_list(self) -> None:
+        if self._page_op is not None:
+            self._page_op.cancel()
+            self._page_op = None
+        self._open_enrolment = None
+        if self._page_view is not None:
+            self._page_view.hide()
+        self.list_view.set_compact(False)
+        self.list_view.focus_list()
+
+    @property
+    def page_open(self) -> bool:
+        return self._page_view is not None and self._page_view.isVisible()
+
+    # -- events ---------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._page_op is not None:
+            self._page_op.cancel()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Qt item models over domain DTOs (no database access here)."""

@@ -1,0 +1,161 @@
+"""GUI start-up: paint the window first, then open the store on the DB thread.
+
+Opening the encrypted store imports SQLAlchemy and may run migrations (about a second
+cold), so ``open_api`` is only called after the first paint, on the DB worker thread,
+while the list shows "Opening your store…". Only Qt is imported at module level here;
+the rest comes in inside ``run_gui``.
+
+Start-up probe (benchmarks): with ``ASSESSOR_APP_STARTUP_PROBE=1`` one line
+``first_paint <s>`` is printed when the window first paints and ``list_ready <s>`` when
+the practitioner list is filled, in seconds since the process started; with
+``ASSESSOR_APP_STARTUP_PROBE_QUIT=1`` the app then quits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from assessor_app.ui.api import WorkbenchApi
+
+PROBE_ENV = "ASSESSOR_APP_STARTUP_PROBE"
+PROBE_QUIT_ENV = "ASSESSOR_APP_STARTUP_PROBE_QUIT"
+PROBE_WATCHDOG_MS = 120_000
+GENERIC_START_ERROR = ("The workbench could not open your store.",
+                       "Try again. If it keeps happening, ask your IT support for help "
+                       "and tell them what you were doing.")
+
+
+def _process_age() -> float | None:
+    """Seconds since this process started, from /proc (10 ms resolution); None elsewhere."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            stat = f.read()
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        # Field 22 (starttime, in clock ticks since boot) counted after the ")" that ends comm.
+        start_ticks = int(stat.rsplit(")", 1)[1].split()[19])
+        return max(uptime - start_ticks / os.sysconf("SC_CLK_TCK"), 0.0)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_IMPORT_PERF = time.perf_counter()
+_AGE_AT_IMPORT = _process_age()
+
+
+def seconds_since_start() -> float:
+    """Process age now (falls back to time since this module was imported)."""
+    return (_AGE_AT_IMPORT or 0.0) + time.perf_counter() - _IMPORT_PERF
+
+
+def start_error_text(exc: BaseException) -> tuple[str, str]:
+    """(message, what to do) for a failed start: the AppError's own words, never a traceback."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message:
+        hint = getattr(exc, "hint", "")
+        return message, hint if isinstance(hint, str) else ""
+    return GENERIC_START_ERROR
+
+
+def exit_code_for(exc: BaseException) -> int:
+    code = getattr(exc, "exit_code", 1)
+    return code if isinstance(code, int) and code > 0 else 1
+
+
+def build_start_error_box(exc: BaseException, parent: QWidget | None = None) -> QMessageBox:
+    message, hint = start_error_text(exc)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Assessor workbench", message,
+                      QMessageBox.StandardButton.Close, parent)
+    box.setInformativeText(hint)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAccessibleName("Could not open your store")
+    return box
+
+
+def _probe(event: str) -> None:
+    print(f"{event} {seconds_since_start():.3f}", flush=True)
+
+
+def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor workbench",
+            demo: bool = False, argv: list[str] | None = None, today: date | None = None) -> int:
+    """Show the main window, then open the store on the DB thread; returns the exit code."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("assessor-app")
+    app.setOrganizationName("assessor-app")
+
+    from assessor_app.ui.main_window import MainWindow
+    from assessor_app.ui.tasks import DbRunner
+
+    probe = os.environ.get(PROBE_ENV) == "1"
+    quit_after_probe = probe and os.environ.get(PROBE_QUIT_ENV) == "1"
+    runner = DbRunner()
+    window = MainWindow(runner, today=(lambda: today) if today else date.today,
+                        demo=demo, title=title)
+    state: dict[str, Any] = {"opening": False, "api": None, "listed": False}
+
+    def on_open(api: WorkbenchApi) -> None:
+        state["api"] = api
+        window.set_api(api)
+
+    def on_open_failed(exc: BaseException) -> None:
+        code = exit_code_for(exc)
+        message, hint = start_error_text(exc)
+        window.show_store_error(f"{message}\n{hint}".strip())
+        if quit_after_probe:
+            print(f"{message} {hint}".strip(), file=sys.stderr, flush=True)
+            app.exit(code)
+            return
+        box = build_start_error_box(exc, window)
+        box.finished.connect(lambda _result: app.exit(code))
+        box.open()
+
+    def open_store() -> None:
+        if state["opening"]:
+            return
+        state["opening"] = True
+        runner.run_op(open_api).on_success(on_open).on_failure(on_open_failed)
+
+    def on_first_paint() -> None:
+        if probe:
+            _probe("first_paint")
+        QTimer.singleShot(0, open_store)  # after this paint has reached the screen
+
+    def on_list_ready() -> None:
+        if state["listed"]:
+            return
+        state["listed"] = True
+        if probe:
+            _probe("list_ready")
+        if quit_after_probe:
+            app.exit(0)  # not quit(): in Qt 6.12 a quit() leaves later event loops exiting at once
+
+    window.first_painted.connect(on_first_paint)
+    window.list_ready.connect(on_list_ready)
+    # Timers belong to the window, so none outlives this call (tests run several in one process).
+    fallback = QTimer(window, singleShot=True, interval=1500)
+    fallback.timeout.connect(open_store)  # in case the window is never painted (minimised)
+    fallback.start()
+    if quit_after_probe:
+        watchdog = QTimer(window, singleShot=True, interval=PROBE_WATCHDOG_MS)
+        watchdog.timeout.connect(lambda: app.exit(1))
+        watchdog.start()
+    window.show()
+    try:
+        code = app.exec()
+    finally:
+        close = getattr(state["api"], "close", None)
+        runner.shutdown(final=close if callable(close) else None)
+        window.close()
+        window.deleteLater()  # signal connections to the closures above would keep it alive
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code

@@ -1,0 +1,369 @@
+"""One editor for every kind of evidence, built from ``domain.evidence_forms``.
+
+Every keystroke goes to the ``Autosaver`` (written on the DB thread within a second);
+there is no Save button because there is nothing unsaved to lose. Text boxes keep
+Qt's own undo/redo (Ctrl+Z / Ctrl+Shift+Z). "Mark final" checks the required fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIntValidator, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
+from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm, FieldDef
+from assessor_app.ui.tasks import DbRunner, on_worker
+from assessor_app.ui.widgets.autosave import Autosaver
+from assessor_app.ui.widgets.privacy_highlighter import PrivacyHighlighter
+from assessor_app.ui.widgets.standards_picker import StandardsPicker
+
+LONG_FIELDS = frozenset({"notes", "body", "commentary", "own_words", "case_discussion"})
+STATUS_TEXT = {"draft": "Draft", "final": "Final", "signed": "Signed"}
+
+
+def _make_input(f: FieldDef, parent: QWidget) -> QWidget:
+    if f.widget in ("text", "lines"):
+        box = QPlainTextEdit(parent)
+        box.setTabChangesFocus(True)
+        # A fixed height (scrolling inside) keeps the form compact; the main text is taller.
+        lines = 3 if f.widget == "lines" else 9 if f.name in LONG_FIELDS else 5
+        box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
+        if f.hint:
+            box.setPlaceholderText(f.hint)
+        return box
+    if f.widget == "choice":
+        combo = QComboBox(parent)
+        combo.setEditable(True)
+        combo.addItems(["", *f.choices])
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = combo.lineEdit()
+        if line is not None:
+            line.setAccessibleName(f.label)
+        return combo
+    if f.widget == "yesno":
+        return QCheckBox(parent)
+    line = QLineEdit(parent)
+    placeholder = {"date": "YYYY-MM-DD", "time": "HH:MM", "minutes": "minutes"}
+    line.setPlaceholderText(f.hint or placeholder.get(f.widget, ""))
+    if f.widget == "minutes":
+        line.setValidator(QIntValidator(0, 24 * 60, line))
+    if f.widget in placeholder:
+        line.setMaximumWidth(140)
+    return line
+
+
+def input_text(widget: QWidget) -> str:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QCheckBox):
+        return "yes" if widget.isChecked() else "no"
+    assert isinstance(widget, QLineEdit)
+    return widget.text()
+
+
+def _set_text(widget: QWidget, text: str) -> None:
+    if isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(text)
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentText(text)
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(text == "yes")
+    else:
+        assert isinstance(widget, QLineEdit)
+        widget.setText(text)
+
+
+def _change_signal(widget: QWidget) -> Any:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QComboBox):
+        return widget.currentTextChanged
+    if isinstance(widget, QCheckBox):
+        return widget.toggled
+    return widget.textEdited  # type: ignore[attr-defined]
+
+
+class EvidenceEditor(QWidget):
+    loaded = Signal()
+    saved = Signal()  # an autosave has been committed
+    finalised = Signal()
+    failed = Signal(str)
+    links_saved = Signal()  # the standards links have been committed
+
+    def __init__(self, runner: DbRunner, api: Any, evidence_id: str,
+                 parent: QWidget | None = None, *, delay_ms: int | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._api = api
+        self.evidence_id = evidence_id
+        self.form: EvidenceForm | None = None
+        self.inputs: dict[str, QWidget] = {}
+        self.privacy: dict[str, PrivacyHighlighter] = {}  # likely names, dates of birth, ...
+        save = on_worker(api, "evidence", "autosave")
+        eid = evidence_id
+
+        def save_fields(fields: dict[str, str]) -> AutosaveResult:  # runs on the DB thread
+            return save(eid, fields)  # type: ignore[no-any-return]
+
+        kwargs = {} if delay_ms is None else {"delay_ms": delay_ms}
+        self.autosaver = Autosaver(runner, save_fields, self, **kwargs)
+        self.autosaver.saved.connect(self._on_saved)
+
+        self.heading = QLabel("Opening…", self)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setAccessibleName("Evidence kind")
+        self.state_label = QLabel(self)
+        self.state_label.setAccessibleName("Status and stage")
+        self.save_label = QLabel(self)
+        self.save_label.setAccessibleName("Autosave status")
+        self.save_label.setWordWrap(True)
+        self.autosaver.status_changed.connect(self.save_label.setText)
+        self.final_button = QPushButton("Mark &final", self)
+        self.final_button.setAccessibleName("Mark this evidence final")
+        self.final_button.setToolTip("Checks the required fields, then marks the record final")
+        self.final_button.clicked.connect(self._on_final_button)
+        self.final_button.setEnabled(False)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.final_button)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.state_label)
+        status_row.addStretch(1)
+        status_row.addWidget(self.save_label)
+
+        self.form_widget = QWidget(self)
+        self.form_layout = QFormLayout(self.form_widget)
+        self.form_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidget(self.form_widget)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setAccessibleName("Evidence fields")
+
+        # Standards: ticks and comments save on the DB thread shortly after the last change.
+        self.standards_heading = QLabel("Standards", self.form_widget)
+        self.standards_heading.setAccessibleName("Standards section")
+        heading_font = self.standards_heading.font()
+        heading_font.setBold(True)
+        self.standards_heading.setFont(heading_font)
+        self.picker = StandardsPicker(self.form_widget)
+        self.picker.setMinimumHeight(self.fontMetrics().lineSpacing() * 18)
+        self.picker.changed.connect(self._links_changed)
+        self._links_timer = QTimer(self)
+        self._links_timer.setSingleShot(True)
+        self._links_timer.setInterval(400 if delay_ms is None else max(delay_ms, 0))
+        self._links_timer.timeout.connect(self.save_links)
+        self.links_loaded = False
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(status_row)
+        layout.addWidget(self.scroll, 1)
+        self.load()
+
+    # -- loading --------------------------------------------------------------
+    def load(self) -> None:
+        self._runner.run_op(on_worker(self._api, "evidence", "load"), self.evidence_id) \
+            .on_success(self._guarded(self._on_loaded)).on_failure(self._guarded(self._on_failure))
+
+    def _guarded(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        import shiboken6
+
+        def call(value: Any) -> None:
+            if shiboken6.isValid(self):
+                fn(value)
+
+        return call
+
+    def _on_loaded(self, form: EvidenceForm) -> None:
+        first = self.form is None
+        self.form = form
+        self.heading.setText(KIND_LABELS[EvidenceKind(form.kind)])
+        self.setAccessibleName(f"{KIND_LABELS[EvidenceKind(form.kind)]} editor")
+        self._show_state(form.stage_title)
+        if first:
+            for f in form.fields:
+                widget = _make_input(f, self.form_widget)
+                widget.setAccessibleName(f.label)
+                if isinstance(widget, QPlainTextEdit):  # narrative: suggest roles, not names
+                    self.privacy[f.name] = PrivacyHighlighter(widget, today=date.today())
+                if f.hint:
+                    widget.setToolTip(f.hint)
+                _set_text(widget, form.values.get(f.name, ""))
+                label = QLabel(f"{f.label}{' *' if f.required else ''}", self.form_widget)
+                label.setBuddy(widget)
+                self.form_layout.addRow(label, widget)
+                self.inputs[f.name] = widget
+                _change_signal(widget).connect(lambda *_, n=f.name: self._changed(n))
+            note = QLabel("* needed before the record can be marked final", self.form_widget)
+            note.setAccessibleName("Required fields note")
+            self.form_layout.addRow(note)
+            self.form_layout.addRow(self.standards_heading)
+            self.form_layout.addRow(self.picker)
+            self.load_links()
+            if self.inputs:
+                next(iter(self.inputs.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+        self._apply_status()
+        self.loaded.emit()
+
+    def _apply_status(self) -> None:
+        """Only a draft can be typed in; a final record can be reopened, a signed one not."""
+        status = self.form.status if self.form is not None else "draft"
+        draft = status == "draft"
+        for widget in self.inputs.values():
+            if isinstance(widget, QLineEdit | QPlainTextEdit):
+                widget.setReadOnly(not draft)
+            else:
+                widget.setEnabled(draft)
+        self.picker.set_editable(draft)
+        self.final_button.setText("Mark &final" if draft else "&Edit again")
+        self.final_button.setAccessibleName("Mark this evidence final" if draft
+                                            else "Edit this final evidence again")
+        self.final_button.setEnabled(status in ("draft", "final"))
+
+    def _on_final_button(self) -> None:
+        if self.form is not None and self.form.status == "final":
+            self._runner.run_op(on_worker(self._api, "evidence", "reopen"), self.evidence_id) \
+                .on_success(self._guarded(self._on_finalised)) \
+                .on_failure(self._guarded(self._on_failure))
+        else:
+            self.mark_final()
+
+    def _show_state(self, stage_title: str) -> None:
+        if self.form is None:
+            return
+        stage = stage_title or self.form.stage_id or "no stage (date outside the programme)"
+        self.state_label.setText(f"{STATUS_TEXT.get(self.form.status, self.form.status)}"
+                                 f" · Stage: {stage}")
+
+    def _changed(self, name: str) -> None:
+        self.autosaver.changed(name, input_text(self.inputs[name]))
+
+    def _on_saved(self, result: object) -> None:
+        if isinstance(result, AutosaveResult):
+            if result.stage_title:
+                self._show_state(result.stage_title)
+            if result.invalid:
+                labels = [w.accessibleName() for n, w in self.inputs.items() if n in result.invalid]
+                self.save_label.setText(f"{self.autosaver.status}; not yet valid, not saved: "
+                                        + ", ".join(labels))
+        self.saved.emit()
+
+    # -- standards links ------------------------------------------------------
+    def load_links(self) -> None:
+        self._runner.run_op(on_worker(self._api, "evidence", "links"), self.evidence_id) \
+            .on_success(self._guarded(self._on_links)).on_failure(self._guarded(self._on_failure))
+
+    def _on_links(self, data: Any) -> None:
+        self.picker.set_data(data)
+        self.picker.set_editable(self.form is None or self.form.status == "draft")
+        self.links_loaded = True
+
+    def _links_changed(self) -> None:
+        self.save_label.setText("Standards: saving…")
+        self._links_timer.start()
+
+    def save_links(self) -> None:
+        """Replace the evidence's links with the picker's ticks (on the DB thread)."""
+        self._links_timer.stop()
+        set_links = on_worker(self._api, "evidence", "set_links")
+        rows = self.picker.links()  # plain tuples: nothing on the worker touches a widget
+
+        def save(evidence_id: str) -> Any:  # runs on the DB thread
+            from assessor_app.services.evidence import StandardLinkDTO
+
+            return set_links(evidence_id, [StandardLinkDTO(fw, code, comment, version)
+                                           for fw, version, code, comment in rows])
+
+        self._runner.run_op(save, self.evidence_id) \
+            .on_success(self._guarded(self._on_links_saved)) \
+            .on_failure(self._guarded(self._on_failure))
+
+    def _on_links_saved(self, _data: Any) -> None:
+        n = len(self.picker.links())
+        self.save_label.setText(f"Standards saved ({n} linked)")
+        self.links_saved.emit()
+        self.finalised.emit()  # the signal the page refreshes on: coverage shows the change
+
+    def flush_links(self) -> None:
+        if self._links_timer.isActive():
+            self.save_links()
+
+    # -- final ----------------------------------------------------------------
+    def mark_final(self) -> None:
+        self.autosaver.flush()  # queued first, so the check sees the latest text
+        self.flush_links()
+        self._runner.run_op(on_worker(self._api, "evidence", "finalise"), self.evidence_id) \
+            .on_success(self._guarded(self._on_finalised)) \
+            .on_failure(self._guarded(self._on_failure))
+
+    def _on_finalised(self, form: EvidenceForm) -> None:
+        self.form = form
+        self._show_state(form.stage_title)
+        self._apply_status()
+        self.finalised.emit()  # also after "Edit again": the page shows the new status
+
+    def _on_failure(self, exc: BaseException) -> None:
+        text = str(exc).replace("\n", " ")
+        self.save_label.setText(text)
+        self.failed.emit(text)
+
+    def close_editor(self) -> None:
+        """Send any pending keystrokes now (they are written before any later op)."""
+        self.autosaver.flush()
+        self.flush_links()
+
+
+class EvidenceDialog(QDialog):
+    """An editor in its own window; closing it flushes the last keystrokes."""
+
+    def __init__(self, runner: DbRunner, api: Any, evidence_id: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Evidence")
+        self.editor = EvidenceEditor(runner, api, evidence_id, self)
+        self.editor.loaded.connect(lambda: self.setWindowTitle(self.editor.heading.text()))
+        close = QPushButton("&Close", self)
+        close.setAccessibleName("Close the editor (everything is saved)")
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor, 1)
+        layout.addLayout(row)
+        QShortcut(QKeySequence("Ctrl+W"), self, self.accept)
+        self.resize(760, 720)
+        self.finished.connect(lambda *_: self.editor.close_editor())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.editor.close_editor()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Reusable widgets: custom-painted charts, panels and delegates."""

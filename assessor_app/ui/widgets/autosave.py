@@ -1,0 +1,87 @@
+"""Debounced autosave: edits are collected on the GUI thread and written on the DB thread.
+
+``changed(name, text)`` after every keystroke restarts a single-shot timer; when it fires
+(``DELAY_MS`` after the last keystroke) the pending values go to the DB thread in one op.
+The GUI never waits: while a save runs, new edits collect and go in the next one. A save
+that fails puts its values back (newer typing wins), says so in plain words and retries.
+Nothing here touches the text widgets, so the typed text always stays where it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from assessor_app.ui.tasks import DbRunner
+
+DELAY_MS = 500
+RETRY_MS = 2_000
+
+
+class Autosaver(QObject):
+    saved = Signal(object)  # the save function's result, after a commit
+    status_changed = Signal(str)  # "Saving…", "Saved 14:02", or a plain error
+
+    def __init__(self, runner: DbRunner, save_fn: Callable[[dict[str, str]], Any],
+                 parent: QObject | None = None, *, delay_ms: int = DELAY_MS,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._save_fn = save_fn  # runs on the DB thread: must hold no widget
+        self._clock = clock
+        self._pending: dict[str, str] = {}
+        self._in_flight: dict[str, str] | None = None
+        self.status = ""
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self._delay = delay_ms
+        self.timer.timeout.connect(self.flush)
+
+    @property
+    def clean(self) -> bool:
+        """Nothing typed is waiting or being written."""
+        return not self._pending and self._in_flight is None
+
+    def changed(self, name: str, text: str) -> None:
+        self._pending[name] = text
+        self.timer.start(self._delay)  # restarts: DELAY_MS after the last keystroke
+
+    def flush(self) -> None:
+        """Send what is pending now (also used when the editor closes)."""
+        self.timer.stop()
+        if self._in_flight is not None or not self._pending:
+            return  # the running save's success sends the rest
+        batch, self._pending = self._pending, {}
+        self._in_flight = batch
+        self._set_status("Saving…")
+        self._runner.run_op(self._save_fn, dict(batch)) \
+            .on_success(self._on_saved).on_failure(self._on_failed)
+
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self)
+
+    def _on_saved(self, result: Any) -> None:
+        if not self._alive():
+            return
+        self._in_flight = None
+        self._set_status(f"Saved {self._clock():%H:%M}")
+        self.saved.emit(result)
+        if self._pending:
+            self.flush()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if not self._alive():
+            return
+        batch, self._in_flight = self._in_flight or {}, None
+        self._pending = {**batch, **self._pending}  # newer typing wins
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        self._set_status(f"Not saved yet: {first}. Your text is kept; trying again…")
+        self.timer.start(RETRY_MS)
+
+    def _set_status(self, text: str) -> None:
+        self.status = text
+        self.status_changed.emit(text)

@@ -1,0 +1,163 @@
+"""A picker of framework statements: tick the ones a piece of evidence shows, with a comment.
+
+A tree of the enrolment's frameworks → statements with checkboxes, a filter box over
+codes and titles, and for each statement a one-line comment field (enabled once the
+statement is ticked). ``changed`` fires on every tick and comment keystroke; ``links()``
+gives the current selection as (framework id, framework version, code, comment).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:  # plain DTOs; importing the service module here would load the store
+    from assessor_app.services.evidence import EvidenceLinks
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class StandardsPicker(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Standards this evidence shows")
+        self.filter_box = QLineEdit(self)
+        self.filter_box.setPlaceholderText("Filter statements by code or words…")
+        self.filter_box.setAccessibleName("Filter standards statements")
+        self.filter_box.textChanged.connect(self.apply_filter)
+        self.summary = QLabel(self)
+        self.summary.setAccessibleName("Linked statements count")
+        self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Framework statements")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Statement", "Comment (why this evidence shows it)"])
+        self.tree.setUniformRowHeights(False)  # rows as tall as their comment fields
+        header = self.tree.header()
+        header.setAccessibleName("Statement and comment columns")
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.tree.itemChanged.connect(self._on_item_changed)
+        self.comments: dict[tuple[str, str], QLineEdit] = {}
+        self.items: dict[tuple[str, str], QTreeWidgetItem] = {}
+        self._versions: dict[str, str] = {}
+        self._loading = False
+        self._editable = True
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_box)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.summary)
+
+    # -- filling --------------------------------------------------------------
+    def set_data(self, data: EvidenceLinks) -> None:
+        """Show ``data``'s frameworks and tick its links (no ``changed`` emitted)."""
+        self._loading = True
+        try:
+            self.tree.clear()
+            self.comments.clear()
+            self.items.clear()
+            self._versions = {fw.id: fw.version for fw in data.frameworks}
+            current = {(x.framework_id, x.statement_code): x.comment for x in data.links}
+            for fw in data.frameworks:
+                top = QTreeWidgetItem(self.tree, [f"{fw.short_title} — {fw.title} ({fw.version})"])
+                top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                for st in fw.statements:
+                    key = (fw.id, st.code)
+                    item = QTreeWidgetItem(top, [f"{st.code}  {st.title}"])
+                    item.setToolTip(0, st.title)
+                    item.setData(0, KEY_ROLE, key)
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                                  | Qt.ItemFlag.ItemIsUserCheckable)
+                    ticked = key in current
+                    item.setCheckState(0, Qt.CheckState.Checked if ticked
+                                       else Qt.CheckState.Unchecked)
+                    comment = QLineEdit(self.tree)
+                    comment.setAccessibleName(f"Comment for {fw.short_title} {st.code}")
+                    comment.setMaxLength(500)
+                    comment.setText(current.get(key, ""))
+                    comment.textEdited.connect(lambda *_: self.changed.emit())
+                    self.tree.setItemWidget(item, 1, comment)
+                    item.setSizeHint(0, QSize(0, comment.sizeHint().height() + 2))
+                    self.comments[key] = comment
+                    self.items[key] = item
+                    self._enable_comment(key)
+                top.setExpanded(True)
+            self._update_summary()
+            self.apply_filter(self.filter_box.text())
+        finally:
+            self._loading = False
+
+    def set_editable(self, editable: bool) -> None:
+        """A final record shows its links read-only."""
+        self._editable = editable
+        self._loading = True
+        try:
+            for key, item in self.items.items():
+                flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                if editable:
+                    flags |= Qt.ItemFlag.ItemIsUserCheckable
+                item.setFlags(flags)
+                self._enable_comment(key)
+        finally:
+            self._loading = False
+
+    # -- reading --------------------------------------------------------------
+    def is_checked(self, key: tuple[str, str]) -> bool:
+        return self.items[key].checkState(0) == Qt.CheckState.Checked
+
+    def set_checked(self, key: tuple[str, str], checked: bool) -> None:
+        self.items[key].setCheckState(0, Qt.CheckState.Checked if checked
+                                      else Qt.CheckState.Unchecked)
+
+    def links(self) -> list[tuple[str, str, str, str]]:
+        """(framework id, framework version, statement code, comment) of every ticked row."""
+        return [(fw, self._versions.get(fw, ""), code, self.comments[(fw, code)].text().strip())
+                for (fw, code) in self.items if self.is_checked((fw, code))]
+
+    # -- behaviour ------------------------------------------------------------
+    def apply_filter(self, text: str) -> None:
+        words = text.lower().split()
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            shown = 0
+            for j in range(top.childCount()):
+                child = top.child(j)
+                hay = child.text(0).lower()
+                hide = bool(words) and not all(w in hay for w in words)
+                child.setHidden(hide)
+                shown += not hide
+            top.setHidden(shown == 0)
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        key: Any = item.data(0, KEY_ROLE)
+        if column != 0 or key is None:
+            return
+        key = tuple(key)
+        if key in self.comments:
+            self._enable_comment(key)
+        self._update_summary()
+        if not self._loading:
+            self.changed.emit()
+
+    def _enable_comment(self, key: tuple[str, str]) -> None:
+        on = self._editable and self.is_checked(key)
+        box = self.comments[key]
+        box.setEnabled(on)
+        box.setPlaceholderText("short comment: what this evidence shows" if on else "")
+
+    def _update_summary(self) -> None:
+        n = sum(1 for key in self.items if self.is_checked(key))
+        self.summary.setText("No statements linked yet." if n == 0 else
+                             f"{n} statement{'s' if n != 1 else ''} linked.")
