@@ -243,7 +243,9 @@ def test_a_long_portfolio_keeps_the_window_responsive(qtbot: QtBot, runner: DbRu
         gaps = [b - a for a, b in zip([started, *during], during, strict=False)]
         pages = re.search(r"\((\d+) pages\)", reports.message_label.text())
         assert pages and int(pages[1]) >= 40, reports.message_label.text()
-        assert elapsed > 1.0  # long enough for a frozen window to show
+        # enough ticks for the checks below to mean something (a count, not a time: a fast
+        # machine renders sooner and ticks as often)
+        assert len(during) >= 20, (len(during), elapsed)
         # Laid out on the GUI thread, the window would stop for the whole layout (about 4
         # ticks a second were seen that way). On the PDF worker it keeps ticking; the worst
         # pauses are the worker's garbage collections. Both checks are relative to this
