@@ -76,6 +76,12 @@ def check_window(api: Any, today: date, fonts_dir: Path, shot: Path | None = Non
     if QFontMetrics(QFont("DejaVu Sans", 10)).horizontalAdvance("Assessor") <= 0:
         raise QtCheckFailed("Text in DejaVu Sans has no width: Qt's font engine is not working.")
 
+    from assessor_app.ui.qt_app import app_icon
+
+    icon_sizes = sorted(size.width() for size in app_icon().availableSizes())
+    if not icon_sizes:
+        raise QtCheckFailed("The app icon (resources/icons/assessor-app-*.png) is not in the bundle.")
+
     runner = DbRunner()
     window = MainWindow(runner, today=lambda: today)
     rows = -1
@@ -118,4 +124,5 @@ def check_window(api: Any, today: date, fonts_dir: Path, shot: Path | None = Non
         "colours": colours,
         "rows": rows,
         "svg": "svg" in formats,
+        "icon_sizes": icon_sizes,
     }

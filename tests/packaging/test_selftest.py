@@ -62,6 +62,7 @@ def test_self_test_passes_and_names_every_check(tmp_path: Path) -> None:
     assert checks["report"]["pages"] >= 1
     assert checks["qt"]["platform"] == "offscreen" and checks["qt"]["rows"] > 0
     assert "DejaVu Sans" in checks["qt"]["bundled_fonts"]
+    assert {16, 32, 256} <= set(checks["qt"]["icon_sizes"])
     assert isinstance(checks["keyring"]["usable"], bool) and checks["keyring"]["backend"]
     # Its temporary folder is gone, and nothing else was left in the temp dir either.
     assert data["temp_folder_removed"] is True
