@@ -43,12 +43,19 @@ def test_the_running_app_uses_the_icon(qapp: QApplication) -> None:
     assert {16, 32, 256} <= {s.width() for s in app_icon().availableSizes()}
     seen: dict[str, object] = {}
 
-    def look_and_quit() -> None:
+    def look_and_quit() -> None:  # once the window is up and its list filled
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if hasattr(w, "list_view") and w.isVisible()]
+        if not (windows and windows[-1].list_view.model.rowCount()):
+            QTimer.singleShot(20, look_and_quit)
+            return
         seen["sizes"] = {s.width() for s in QApplication.windowIcon().availableSizes()}
+        seen["window"] = {s.width() for s in windows[-1].windowIcon().availableSizes()}
         seen["desktop"] = QApplication.desktopFileName()
         QApplication.instance().exit(0)
 
-    QTimer.singleShot(50, look_and_quit)
+    QTimer.singleShot(0, look_and_quit)
     assert run_gui(InMemoryWorkbench, today=TODAY, demo=True) == 0
     assert {16, 32, 256} <= seen["sizes"]  # type: ignore[operator]
+    assert seen["window"] == seen["sizes"]  # the main window shows the app's icon
     assert seen["desktop"] == "assessor-app"

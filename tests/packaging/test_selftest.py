@@ -24,9 +24,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def self_test(tmp_path: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    # Never the developer's own keyring: the frozen-keyring tests use a throwaway one.
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TMPDIR=str(tmp_path),
-               PYTHONIOENCODING="utf-8", **extra_env)
-    env.pop("PYTHON_KEYRING_BACKEND", None)
+               PYTHONIOENCODING="utf-8", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+               **extra_env)
     return subprocess.run([sys.executable, "-m", "assessor_app", "--self-test"], env=env,
                           cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           encoding="utf-8", timeout=300)
@@ -63,7 +64,12 @@ def test_self_test_passes_and_names_every_check(tmp_path: Path) -> None:
     assert checks["qt"]["platform"] == "offscreen" and checks["qt"]["rows"] > 0
     assert "DejaVu Sans" in checks["qt"]["bundled_fonts"]
     assert {16, 32, 256} <= set(checks["qt"]["icon_sizes"])
-    assert isinstance(checks["keyring"]["usable"], bool) and checks["keyring"]["backend"]
+    # No usable keyring is reported, and is not a failure.
+    assert checks["keyring"] == {"ok": True, "usable": False,
+                                 "backend": "keyring.backends.fail.Keyring",
+                                 "detail": checks["keyring"]["detail"],
+                                 "seconds": checks["keyring"]["seconds"]}
+    assert "no usable OS keyring" in checks["keyring"]["detail"]
     # Its temporary folder is gone, and nothing else was left in the temp dir either.
     assert data["temp_folder_removed"] is True
     assert not list(tmp_path.glob("assessor-selftest-*"))
