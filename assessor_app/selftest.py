@@ -196,7 +196,8 @@ def _check_qt(st: _State) -> tuple[str, dict[str, Any]]:
         raise CheckFailed(str(exc)) from None
     rows = f", {facts['rows']} practitioners listed" if facts["rows"] >= 0 else ""
     return (f"Qt {facts['qt']} on {facts['platform']}: main window {facts['window']}{rows}; "
-            f"font {facts['default_font']}, {facts['system_font_families']} system families",
+            f"font {facts['default_font']} ({facts['font_source']}), "
+            f"{facts['system_font_families']} system families",
             facts)
 
 

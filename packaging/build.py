@@ -9,9 +9,9 @@ PyInstaller into it from the ``package`` extra if missing, then:
 
 1. builds ``dist/assessor-app/`` from packaging/assessor-app.spec (log in build/pyinstaller.log);
 2. prints the build time, bundle size, file count and biggest parts;
-3. runs the frozen smoke test ``assessor-app --self-test`` offscreen (exit 1 if it fails),
-   and again beside a throwaway Secret Service when gnome-keyring is installed, to show
-   the frozen app finds a real keyring;
+3. runs the frozen smoke test ``assessor-app --self-test`` offscreen (exit 1 if it fails);
+   on Linux again with no system fonts (the bundled font must be used), and beside a
+   throwaway Secret Service when gnome-keyring is installed (the frozen app must use it);
 4. times the frozen start-up to the first painted window and to the filled list
    (offscreen, on a demo data folder; with --compare-source, from source too).
 
@@ -178,7 +178,9 @@ def self_test(exe: Path, env: dict[str, str], label: str) -> dict[str, object]:
         fail(f"the frozen self-test ({label}) FAILED with exit {proc.returncode}")
     checks = summary.get("checks", {})
     keyring = checks.get("keyring", {}) if isinstance(checks, dict) else {}
+    qt = checks.get("qt", {}) if isinstance(checks, dict) else {}
     return {"wall_s": round(wall, 2), "reported_s": summary.get("seconds"),
+            "font": qt.get("default_font"), "font_source": qt.get("font_source"),
             "keyring": keyring.get("backend"), "keyring_usable": keyring.get("usable"),
             "keyring_round_trip": keyring.get("round_trip")}
 
@@ -201,6 +203,20 @@ def keyring_self_test(exe: Path) -> dict[str, object] | None:
         return None
     if not (result["keyring_usable"] and result["keyring_round_trip"]):
         fail(f"the frozen app did not use the Secret Service: {result}")
+    return result
+
+
+def no_fonts_self_test(exe: Path) -> dict[str, object]:
+    """The frozen self-test with a fontconfig that knows no fonts, as on a bare Linux."""
+    with tempfile.TemporaryDirectory(prefix="assessor-nofonts-") as tmp:
+        conf = Path(tmp) / "fonts.conf"
+        conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+                        f"<fontconfig><cachedir>{tmp}/cache</cachedir></fontconfig>\n",
+                        encoding="utf-8")
+        say("frozen self-test with no system fonts (the bundled DejaVu Sans must be used):")
+        result = self_test(exe, offscreen_env(FONTCONFIG_FILE=str(conf)), "no system fonts")
+    if result["font_source"] != "bundled":
+        fail(f"with no system fonts the frozen app did not use the bundled font: {result}")
     return result
 
 
@@ -262,6 +278,8 @@ def main(argv: list[str]) -> int:
     exe = program(bundle)
     say("frozen self-test (offscreen):")
     report["self_test"] = self_test(exe, offscreen_env(), "offscreen")
+    if sys.platform.startswith("linux"):
+        report["self_test_no_fonts"] = no_fonts_self_test(exe)
     with_keyring = keyring_self_test(exe) if sys.platform.startswith("linux") else None
     if with_keyring:
         say(f"frozen self-test with a Secret Service: keyring {with_keyring['keyring']}, "

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QLibraryInfo, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QImage, QImageReader
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetrics, QImage, QImageReader
 from PySide6.QtWidgets import QApplication
 
 LIST_TIMEOUT_MS = 20_000
@@ -67,16 +67,19 @@ def check_window(api: Any, today: date, fonts_dir: Path, shot: Path | None = Non
     assert isinstance(app, QApplication)
 
     from assessor_app.ui.main_window import MainWindow
+    from assessor_app.ui.qt_app import app_icon, use_bundled_font_if_needed
     from assessor_app.ui.tasks import DbRunner
 
     system_families = len(QFontDatabase.families())
+    font_source = use_bundled_font_if_needed(app)  # as the app does at start-up
+    face = QFontInfo(app.font()).family()
+    if not face:
+        raise QtCheckFailed("Qt found no font to draw text with: every letter would be a box.")
     bundled = _load_bundled_fonts(fonts_dir)
     if "DejaVu Sans" not in bundled:
         raise QtCheckFailed(f"The bundled fonts in {fonts_dir} did not include DejaVu Sans.")
     if QFontMetrics(QFont("DejaVu Sans", 10)).horizontalAdvance("Assessor") <= 0:
         raise QtCheckFailed("Text in DejaVu Sans has no width: Qt's font engine is not working.")
-
-    from assessor_app.ui.qt_app import app_icon
 
     icon_sizes = sorted(size.width() for size in app_icon().availableSizes())
     if not icon_sizes:
@@ -117,7 +120,8 @@ def check_window(api: Any, today: date, fonts_dir: Path, shot: Path | None = Non
     return {
         "platform": app.platformName(),
         "qt": QLibraryInfo.version().toString(),
-        "default_font": app.font().family(),
+        "default_font": face,
+        "font_source": font_source,
         "system_font_families": system_families,
         "bundled_fonts": bundled,
         "window": f"{image.width()}x{image.height()}",

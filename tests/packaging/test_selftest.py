@@ -64,6 +64,7 @@ def test_self_test_passes_and_names_every_check(tmp_path: Path) -> None:
     assert checks["qt"]["platform"] == "offscreen" and checks["qt"]["rows"] > 0
     assert "DejaVu Sans" in checks["qt"]["bundled_fonts"]
     assert {16, 32, 256} <= set(checks["qt"]["icon_sizes"])
+    assert checks["qt"]["default_font"]  # a real face, not the empty name of "no font"
     # No usable keyring is reported, and is not a failure.
     assert checks["keyring"] == {"ok": True, "usable": False,
                                  "backend": "keyring.backends.fail.Keyring",
@@ -74,6 +75,19 @@ def test_self_test_passes_and_names_every_check(tmp_path: Path) -> None:
     assert data["temp_folder_removed"] is True
     assert not list(tmp_path.glob("assessor-selftest-*"))
     assert (shots / "selftest-window.png").stat().st_size > 10_000
+
+
+def test_on_a_machine_without_fonts_the_bundled_font_is_used(tmp_path: Path) -> None:
+    # A fontconfig that knows no font folder: as on a bare Linux with no font package.
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+                    f"<fontconfig><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>\n",
+                    encoding="utf-8")
+    proc = self_test(tmp_path, FONTCONFIG_FILE=str(conf))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    qt = summary(proc)["checks"]["qt"]
+    assert qt["font_source"] == "bundled" and qt["default_font"] == "DejaVu Sans"
+    assert qt["system_font_families"] <= 3  # only Qt's generic Sans Serif, Serif, Monospace
 
 
 def _broken_migration(folder: Path) -> Path:
