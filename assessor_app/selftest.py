@@ -160,8 +160,18 @@ def _check_verify(st: _State) -> tuple[str, dict[str, Any]]:
         raise CheckFailed(f"pyHanko did not accept the signature ({len(report.signatures)} "
                           f"found; {'; '.join(problems) or 'no detail'})")
     c = report.signatures[0]
-    return (f"pyHanko: 1 signature, intact, role {c.role}, field {c.field}",
-            {"role": c.role, "intact": c.intact})
+    # And a verifier that passes everything proves nothing: one changed byte must fail it.
+    tampered = bytearray(st.signed)
+    tampered[len(tampered) // 3] ^= 0x01
+    try:
+        caught = not verify_pdf(bytes(tampered)).all_ok
+    except AppError:  # unreadable after the change: also caught
+        caught = True
+    if not caught:
+        raise CheckFailed("pyHanko accepted a copy of the signed report with one byte changed")
+    return (f"pyHanko: 1 signature, intact, role {c.role}, field {c.field}; "
+            "a copy with one byte changed fails", {"role": c.role, "intact": c.intact,
+                                                   "tamper_detected": True})
 
 
 def _check_keyring(_: _State) -> tuple[str, dict[str, Any]]:

@@ -91,6 +91,9 @@ def ensure_pyinstaller() -> str:
                                stdin=subprocess.DEVNULL)
         if code != 0:
             fail(f"installing {' '.join(reqs)} failed (exit {code})")
+        import importlib
+
+        importlib.invalidate_caches()  # the new package is not in the import system's cache yet
         import PyInstaller
     return str(PyInstaller.__version__)
 

@@ -60,6 +60,7 @@ def test_self_test_passes_and_names_every_check(tmp_path: Path) -> None:
     heads = sorted("_".join(p.name.split("_")[:2]) for p in (migrations_dir() / "versions").glob("*.py"))
     assert checks["store"]["schema"] == heads[-1]
     assert checks["verify"]["intact"] is True and checks["verify"]["role"] == "assessor"
+    assert checks["verify"]["tamper_detected"] is True
     assert checks["report"]["pages"] >= 1
     assert checks["qt"]["platform"] == "offscreen" and checks["qt"]["rows"] > 0
     assert "DejaVu Sans" in checks["qt"]["bundled_fonts"]
