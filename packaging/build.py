@@ -68,7 +68,7 @@ def reexec_in_venv() -> None:
     import dev  # the project's own venv logic: same venv as `python3 dev.py test`
 
     python = dev.ensure_venv()
-    if Path(sys.executable).resolve() == Path(python).resolve():
+    if Path(sys.prefix).resolve() == dev.venv_dir():  # (a venv's python links to the base one)
         fail(f"{python} lacks the project's packages; delete its install stamp and try again.")
     raise SystemExit(subprocess.call([str(python), __file__, *sys.argv[1:]], cwd=ROOT))
 
