@@ -108,7 +108,10 @@ def backend_status() -> tuple[str, bool]:
     import keyring
     from keyring.backends import fail
 
-    backend = keyring.get_keyring()
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND names a module that is not there
+        return f"none ({type(exc).__name__} while loading the configured backend)", False
     chain = getattr(backend, "backends", None)
     found = list(chain) if chain is not None else [backend]
     usable = [b for b in found if not isinstance(b, fail.Keyring)]

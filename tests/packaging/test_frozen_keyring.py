@@ -92,3 +92,15 @@ def test_python_keyring_backend_still_wins(secret_service: dict[str, str]) -> No
     result = probe(secret_service, **{EXPLICIT_BACKEND_ENV: "1",
                                       "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
     assert result["backend"] == "keyring.backends.null.Keyring"
+
+
+def test_a_backend_that_cannot_load_is_reported_not_raised(tmp_path: Path) -> None:
+    code = ("from assessor_app.keystore import backend_status\n"
+            "print(backend_status())\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT),
+                               "PYTHON_KEYRING_BACKEND": "no_such_module.Keyring"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ("('none (ModuleNotFoundError while loading the configured "
+                                   "backend)', False)")
