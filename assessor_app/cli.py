@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_option(p, top=True)
     p.add_argument("--demo", action="store_true",
                    help="open the app on the demo cohort (fictional data), creating it on first run")
+    p.add_argument("--self-test", action="store_true",
+                   help="check this installation (store, reports, signatures, window, keyring) "
+                        "in a temporary folder; exit 0 if all is well")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def cmd(name: str, help_: str) -> argparse.ArgumentParser:
@@ -92,6 +95,10 @@ def _gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--self-test"]:  # the installer's smoke test: no parser, no data folder
+        from assessor_app.selftest import main as self_test
+
+        return self_test()
     args = _gui_args(argv)
     if args is None:
         args = build_parser().parse_args(argv)
@@ -117,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if getattr(args, "self_test", False):
+        from assessor_app.selftest import main as self_test
+
+        return self_test()
     if args.command is None:
         from assessor_app.gui_launch import run
 

@@ -8,8 +8,10 @@ backend explicitly for headless machines.
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
-from typing import Protocol
+import sys
+from typing import Any, Protocol
 
 from assessor_app.errors import KeyringUnavailable
 
@@ -55,10 +57,73 @@ _NO_BACKEND_HINT = (
 )
 
 
+#: Set to 1 to take the frozen app's explicit backend choice from source (tests).
+EXPLICIT_BACKEND_ENV = "ASSESSOR_APP_EXPLICIT_KEYRING"
+#: The platform's backends in order of preference, as (module, class) in keyring.backends.
+_PLATFORM_BACKENDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "win32": (("Windows", "WinVaultKeyring"),),
+    "darwin": (("macOS", "Keyring"),),
+    "linux": (("SecretService", "Keyring"), ("kwallet", "DBusKeyring")),
+}
+_explicit_done = False
+
+
+def _explicit_backend(platform: str) -> Any:
+    """The first usable backend of ``platform``, else keyring's always-failing one."""
+    import importlib
+
+    from keyring.backends import fail
+
+    for module, name in _PLATFORM_BACKENDS.get(platform, _PLATFORM_BACKENDS["linux"]):
+        try:
+            cls = getattr(importlib.import_module(f"keyring.backends.{module}"), name)
+        except ImportError:
+            continue
+        if cls.viable:  # False when its library, bus or service is missing
+            return cls()
+    return fail.Keyring()
+
+
+def select_backend_if_frozen() -> None:
+    """A frozen app has no entry points, so keyring would find no backend: name it ourselves.
+
+    Only when frozen (or forced by ``ASSESSOR_APP_EXPLICIT_KEYRING=1``), only once, and
+    never over ``PYTHON_KEYRING_BACKEND``, which still wins as in keyring itself.
+    """
+    global _explicit_done
+    forced = os.environ.get(EXPLICIT_BACKEND_ENV) == "1"
+    if _explicit_done or not (getattr(sys, "frozen", False) or forced):
+        return
+    _explicit_done = True
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return
+    import keyring
+
+    keyring.set_keyring(_explicit_backend(sys.platform))
+
+
+def backend_status() -> tuple[str, bool]:
+    """(the keyring backend in use, whether it can store anything); never raises."""
+    select_backend_if_frozen()
+    import keyring
+    from keyring.backends import fail
+
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND names a module that is not there
+        return f"none ({type(exc).__name__} while loading the configured backend)", False
+    chain = getattr(backend, "backends", None)
+    found = list(chain) if chain is not None else [backend]
+    usable = [b for b in found if not isinstance(b, fail.Keyring)]
+    names = [f"{type(b).__module__}.{type(b).__name__}" for b in usable or found]
+    return ", ".join(names), bool(usable)
+
+
 class KeyringSecretStore:
     """Secrets in the OS keyring, one entry per name under a per-store service name."""
 
     def __init__(self, scope: str) -> None:
+        select_backend_if_frozen()
         import keyring
         from keyring.backends import fail
 

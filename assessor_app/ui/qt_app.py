@@ -81,6 +81,36 @@ def build_start_error_box(exc: BaseException, parent: QWidget | None = None) -> 
     return box
 
 
+def app_icon():  # type: ignore[no-untyped-def]
+    """The app's icon at every size shipped in resources/icons (window, task bar, Alt+Tab)."""
+    from PySide6.QtGui import QIcon
+
+    from assessor_app.paths import resources_dir
+
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons").glob("assessor-app-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+def use_bundled_font_if_needed(app: QApplication) -> str:
+    """On a machine with no fonts at all (a bare Linux), use the bundled DejaVu Sans.
+
+    Otherwise Qt finds no face for its default font and draws every glyph as a box.
+    Returns "system" or "bundled": where the face the app will draw with comes from.
+    """
+    from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
+
+    from assessor_app.paths import resources_dir
+
+    if QFontInfo(app.font()).family():
+        return "system"
+    for ttf in sorted((resources_dir() / "fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(ttf))
+    app.setFont(QFont("DejaVu Sans", app.font().pointSize()))
+    return "bundled"
+
+
 def _probe(event: str) -> None:
     print(f"{event} {seconds_since_start():.3f}", flush=True)
 
@@ -92,6 +122,9 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
     assert isinstance(app, QApplication)
     app.setApplicationName("assessor-app")
     app.setOrganizationName("assessor-app")
+    app.setDesktopFileName("assessor-app")  # matches packaging/linux/assessor-app.desktop
+    app.setWindowIcon(app_icon())
+    use_bundled_font_if_needed(app)
 
     from assessor_app.ui.main_window import MainWindow
     from assessor_app.ui.tasks import DbRunner
