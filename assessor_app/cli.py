@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_signing.register(sub, _data_dir_option)
     _COMMANDS.update(cli_signing.COMMANDS)
     _COMMANDS.update(cli_reports.register(sub, _data_dir_option))
+    from assessor_app import cli_backup
+
+    _COMMANDS.update(cli_backup.register(sub, _data_dir_option))
     return p
 
 
