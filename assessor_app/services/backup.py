@@ -95,14 +95,15 @@ def _prepare_folder(folder: Path) -> None:
 
 
 def backup_now(paths: DataPaths, out: Path | None = None, *, label: str = "manual",
-               folder: Path | None = None, secrets: SecretStore | None = None) -> Path:
+               folder: Path | None = None, secrets: SecretStore | None = None,
+               now: datetime | None = None) -> Path:
     """Write a backup of the store in ``paths`` to ``out`` (or a new file in the backups
     folder) and return its path. Safe while the app is writing (WAL snapshot)."""
     if not paths.db.exists():
         raise BackupError(f"There is no store in {paths.root} to back up.",
                           "Check --data-dir; nothing was written.")
     sk = resolve_key(paths, store_secrets(paths, secrets), create=False)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     if out is not None:
         out = out.expanduser().resolve()
         if out.is_dir():
@@ -172,7 +173,7 @@ def daily_backup_if_due(paths: DataPaths, *, keep: int | None = None,
         if mine and now - mine[0].created_at < DAILY_EVERY:
             return DailyResult(None)
         made = backup_now(paths, label=AUTOMATIC, folder=chosen or paths.backups,
-                          secrets=secrets)
+                          secrets=secrets, now=now)
         prune(paths, sk.store_id, keep, chosen)
     except BackupError as exc:
         log.warning("daily backup skipped: %s", type(exc).__name__)
