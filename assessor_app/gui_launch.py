@@ -21,6 +21,7 @@ def _looks_like_demo(data_dir: str | None, demo: bool) -> bool:
 
 def run(data_dir: str | None, *, demo: bool = False) -> int:
     from assessor_app.ui.qt_app import run_gui
+    from assessor_app.ui.store_recovery import StartupHooks
 
     def open_api():  # type: ignore[no-untyped-def]
         from assessor_app import app
@@ -30,4 +31,12 @@ def run(data_dir: str | None, *, demo: bool = False) -> int:
             app.ensure_demo(paths)
         return app.StartupApi(paths)
 
-    return run_gui(open_api, demo=_looks_like_demo(data_dir, demo))
+    def resolve_paths() -> DataPaths:
+        from assessor_app import app
+
+        return app.demo_paths(data_dir) if demo else DataPaths.resolve(data_dir)
+
+    hooks = StartupHooks(resolve_paths, demo=demo)  # integrity check, daily backup, restore
+
+    return run_gui(open_api, demo=_looks_like_demo(data_dir, demo),
+                   recover=hooks.recover, on_started=hooks.started)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assessor_app import __version__
+from assessor_app.errors import AppError
 from assessor_app.keystore import SecretStore
 from assessor_app.paths import DataPaths
 from assessor_app.services.recovery import store_secrets
@@ -175,7 +176,7 @@ def daily_backup_if_due(paths: DataPaths, *, keep: int | None = None,
         made = backup_now(paths, label=AUTOMATIC, folder=chosen or paths.backups,
                           secrets=secrets, now=now)
         prune(paths, sk.store_id, keep, chosen)
-    except BackupError as exc:
+    except AppError as exc:  # a folder we cannot write, a locked keyring: say so, carry on
         log.warning("daily backup skipped: %s", type(exc).__name__)
         return DailyResult(None, str(exc))
     return DailyResult(made)
@@ -210,3 +211,9 @@ def store_health(paths: DataPaths, secrets: SecretStore | None = None) -> list[s
     """
     sk = resolve_key(paths, store_secrets(paths, secrets), create=False)
     return backup_file.check_opens(paths.db, sk.key_hex)
+
+
+def backup_info(file: Path) -> BackupInfo:
+    """What a backup file says about itself; BackupInvalid for anything else."""
+    header, _ = backup_file.read_header(file)
+    return BackupInfo(file, header, file.stat().st_size)

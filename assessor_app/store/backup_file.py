@@ -182,13 +182,29 @@ def snapshot(db_path: Path, key_hex: str, dest: Path) -> str | None:
     ``VACUUM INTO`` reads in one transaction, so writers on other connections (WAL) are
     neither blocked for long nor half-copied; the copy is encrypted with the same key.
     """
-    conn = sqlcipher_conn.connect(db_path, key_hex)
+    try:
+        conn = sqlcipher_conn.connect(db_path, key_hex)
+    except sqlcipher3.DatabaseError:
+        raise _unreadable_store(db_path) from None
     try:
         revision = sqlcipher_conn.stored_revision(conn)
         conn.execute("VACUUM INTO ?", (str(dest),))
+    except sqlcipher3.OperationalError as exc:
+        if "disk" in str(exc) or "full" in str(exc) or "open" in str(exc):
+            raise BackupError(f"The backup could not be written to {dest.parent} ({exc}).",
+                              "Check there is free space; your store was not changed.") from None
+        raise _unreadable_store(db_path) from None
+    except sqlcipher3.DatabaseError:
+        raise _unreadable_store(db_path) from None
     finally:
         conn.close()
     return revision
+
+
+def _unreadable_store(db_path: Path) -> BackupError:
+    return BackupError(
+        f"The store {db_path} could not be read to back it up: it is damaged or its key is wrong.",
+        "Nothing was written. Run 'assessor-app db check', or restore the last good backup.")
 
 
 def write(dest: Path, header: BackupHeader, payload: Path) -> None:

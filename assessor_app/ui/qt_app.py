@@ -86,8 +86,15 @@ def _probe(event: str) -> None:
 
 
 def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor workbench",
-            demo: bool = False, argv: list[str] | None = None, today: date | None = None) -> int:
-    """Show the main window, then open the store on the DB thread; returns the exit code."""
+            demo: bool = False, argv: list[str] | None = None, today: date | None = None,
+            recover: Callable[..., bool] | None = None,
+            on_started: Callable[..., None] | None = None) -> int:
+    """Show the main window, then open the store on the DB thread; returns the exit code.
+
+    ``recover(exc, window, runner, reopen, give_up)`` may take over a failed open (True: it
+    offers a restore, then calls ``reopen`` or ``give_up``); ``on_started(window, runner,
+    api, reopen)`` runs once the list is on screen (``ui/store_recovery.py``).
+    """
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("assessor-app")
@@ -111,6 +118,9 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         code = exit_code_for(exc)
         message, hint = start_error_text(exc)
         window.show_store_error(f"{message}\n{hint}".strip())
+        if recover is not None and not quit_after_probe and \
+                recover(exc, window, runner, reopen, lambda: app.exit(code)):
+            return
         if quit_after_probe:
             print(f"{message} {hint}".strip(), file=sys.stderr, flush=True)
             app.exit(code)
@@ -118,6 +128,11 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         box = build_start_error_box(exc, window)
         box.finished.connect(lambda _result: app.exit(code))
         box.open()
+
+    def reopen() -> None:  # after a restore: open the (new) store again
+        state["opening"] = False
+        state["listed"] = False
+        open_store()
 
     def open_store() -> None:
         if state["opening"]:
@@ -136,6 +151,8 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         state["listed"] = True
         if probe:
             _probe("list_ready")
+        if on_started is not None and not quit_after_probe:
+            on_started(window, runner, state["api"], reopen)
         if quit_after_probe:
             app.exit(0)  # not quit(): in Qt 6.12 a quit() leaves later event loops exiting at once
 

@@ -1,0 +1,97 @@
+"""Start-up safety net: integrity check and daily backup after the list shows; restore offers.
+
+``run_gui`` calls ``started`` once the practitioner list is on screen (so neither the
+check nor the backup delays the first paint or the list) and ``recover`` when the
+store fails to open. Both run their work on the DB thread and come back here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+from assessor_app.errors import StoreCorrupt, StoreKeyMissing, StoreLocked
+from assessor_app.paths import DataPaths
+from assessor_app.ui.tasks import DbRunner
+
+log = logging.getLogger(__name__)
+
+#: Opening failures a backup can cure: a damaged or unreadable file, a store.json gone,
+#: a keyring without this store's key (a store moved from another computer).
+RESTORABLE = (StoreLocked, StoreCorrupt, StoreKeyMissing)
+
+
+def startup_checks(paths: DataPaths, demo: bool) -> dict[str, Any]:
+    """On the DB thread: quick_check + cipher_integrity_check, then the daily backup if due."""
+    from assessor_app.services.backup import daily_backup_if_due, store_health
+
+    started = time.perf_counter()
+    problems = store_health(paths)
+    checked = time.perf_counter() - started
+    log.info("integrity check took %.3f s", checked)
+    daily_problem = ""
+    if not problems and not demo:  # never back up a damaged store over good backups
+        result = daily_backup_if_due(paths)
+        daily_problem = result.problem
+    return {"problems": problems, "daily_problem": daily_problem, "check_seconds": checked}
+
+
+class StartupHooks:
+    """The two callbacks ``run_gui`` takes; ``paths`` is resolved on first need."""
+
+    def __init__(self, resolve_paths: Callable[[], DataPaths], *, demo: bool = False) -> None:
+        self._resolve = resolve_paths
+        self._paths: DataPaths | None = None
+        self.demo = demo
+        self.dialog: QWidget | None = None  # the restore dialog on screen, if any (tests)
+
+    def paths(self) -> DataPaths:
+        if self._paths is None:
+            self._paths = self._resolve()
+        return self._paths
+
+    def recover(self, exc: BaseException, window: QWidget, runner: DbRunner,
+                reopen: Callable[[], None], give_up: Callable[[], None]) -> bool:
+        """Offer a restore for a store that would not open; False: not something a backup cures."""
+        if not isinstance(exc, RESTORABLE):
+            return False
+        text = f"{getattr(exc, 'message', '')}"
+        self._offer(window, runner, text, None, reopen, give_up)
+        return True
+
+    def started(self, window: QWidget, runner: DbRunner, api: Any,
+                reopen: Callable[[], None]) -> None:
+        """After the list shows: check the store and take the daily backup, on the DB thread."""
+        def done(report: dict[str, Any]) -> None:
+            if report["problems"]:
+                lines = [ln.strip(" *") for p in report["problems"] for ln in p.splitlines()]
+                lines = [ln for ln in lines if ln and not ln.startswith("in database")]
+                first = lines[0][:70] if lines else "unknown"
+                text = ("Your store failed its integrity check: part of the file is damaged "
+                        f"({len(lines)} problem{'s' if len(lines) != 1 else ''} found, the first: "
+                        f"\u201c{first}\u201d). Restore a backup before you carry on working.")
+                self._offer(window, runner, text, getattr(api, "close", None), reopen, None)
+            elif report["daily_problem"] and isinstance(window, QMainWindow):
+                window.statusBar().showMessage(
+                    "No backup today: " + report["daily_problem"].splitlines()[0], 15_000)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("start-up check failed (%s)", type(exc).__name__)
+
+        runner.run_op(startup_checks, self.paths(), self.demo).on_success(done).on_failure(failed)
+
+    def _offer(self, window: QWidget, runner: DbRunner, problem: str,
+               before: Callable[[], object] | None, reopen: Callable[[], None],
+               give_up: Callable[[], None] | None) -> None:
+        from assessor_app.ui.views.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(runner, self.paths(), problem, before_restore=before, parent=window)
+        self.dialog = dialog
+        dialog.restored.connect(lambda _when: reopen())
+        if give_up is not None:
+            dialog.rejected.connect(give_up)
+        dialog.open()
