@@ -2,7 +2,9 @@
 
 ``run_gui`` calls ``started`` once the practitioner list is on screen (so neither the
 check nor the backup delays the first paint or the list) and ``recover`` when the
-store fails to open. Both run their work on the DB thread and come back here.
+store fails to open. The check and the daily backup run on a second worker thread with
+their own connections (about 0.06 s and 0.1 s for the demo store, 0.8 s and 2 s for a
+60 MB one), so the user's clicks never queue behind them; restores run on the DB thread.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from assessor_app.errors import StoreCorrupt, StoreKeyMissing, StoreLocked
@@ -48,6 +51,7 @@ class StartupHooks:
         self._paths: DataPaths | None = None
         self.demo = demo
         self.dialog: QWidget | None = None  # the restore dialog on screen, if any (tests)
+        self._background: DbRunner | None = None
 
     def paths(self) -> DataPaths:
         if self._paths is None:
@@ -82,7 +86,22 @@ class StartupHooks:
         def failed(exc: BaseException) -> None:
             log.warning("start-up check failed (%s)", type(exc).__name__)
 
-        runner.run_op(startup_checks, self.paths(), self.demo).on_success(done).on_failure(failed)
+        self.background().run_op(startup_checks, self.paths(), self.demo) \
+            .on_success(done).on_failure(failed)
+
+    def background(self) -> DbRunner:
+        """A second worker thread for the check and the daily backup: they use their own
+        connections (WAL readers), so the user's database work never waits for them."""
+        if self._background is None:
+            self._background = DbRunner(thread_name="assessor-backup")
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(self.shutdown)
+        return self._background
+
+    def shutdown(self) -> None:
+        if self._background is not None and not self._background.stopped:
+            self._background.shutdown()
 
     def _offer(self, window: QWidget, runner: DbRunner, problem: str,
                before: Callable[[], object] | None, reopen: Callable[[], None],

@@ -69,6 +69,8 @@ def test_a_damaged_store_is_found_after_start_and_the_last_good_backup_restored(
     reopened: list[bool] = []
     hooks = StartupHooks(lambda: keyed.paths)
     hooks.started(window, runner, None, lambda: reopened.append(True))
+    qtbot.waitUntil(lambda: hooks.dialog is not None, timeout=10_000)
+    hooks.shutdown()
 
     dialog = _wait_dialog(qtbot, hooks)
     assert "failed its integrity check" in dialog.problem.text()
@@ -159,3 +161,30 @@ def test_run_gui_hands_a_failed_open_to_recover_and_calls_on_started(qapp: QAppl
 
     assert run_gui(InMemoryWorkbench, today=TODAY, demo=True, on_started=started) == 0
     assert seen == ["StoreLocked", "InMemoryWorkbench"]
+
+
+def test_started_takes_the_daily_backup_in_the_chosen_folder_or_says_why_not(
+        qtbot: QtBot, runner: DbRunner, keyed: RealStore, tmp_path: Path) -> None:
+    from assessor_app.settings import Settings, save_settings
+
+    for old in keyed.paths.backups.glob("*.awbackup"):
+        old.unlink()  # no backup yet today
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    save_settings(Settings(backup_folder=str(blocker / "backups"), backups_kept=3))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    hooks = StartupHooks(lambda: keyed.paths)
+    hooks.started(window, runner, None, lambda: None)
+    qtbot.waitUntil(lambda: "No backup today" in window.statusBar().currentMessage(),
+                    timeout=10_000)
+    assert "cannot be written to" in window.statusBar().currentMessage()
+    assert hooks.dialog is None  # a healthy store: no restore offered
+
+    chosen = tmp_path / "usb-drive"
+    save_settings(Settings(backup_folder=str(chosen), backups_kept=3))
+    hooks.started(window, runner, None, lambda: None)
+    qtbot.waitUntil(lambda: len(list(chosen.glob("workbench-daily-*.awbackup"))) == 1,
+                    timeout=10_000)
+    hooks.shutdown()
