@@ -8,6 +8,7 @@ its DB thread once the window is on screen.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from assessor_app.paths import ENV_DATA_DIR, DataPaths
 
@@ -20,8 +21,18 @@ def _looks_like_demo(data_dir: str | None, demo: bool) -> bool:
 
 
 def run(data_dir: str | None, *, demo: bool = False) -> int:
+    from assessor_app.logsetup import setup_logging
+    from assessor_app.settings import load_settings
+
+    setup_logging()  # cheap: no logging.handlers, no slow imports
+    loaded = load_settings()  # a nonsense file is kept aside here; the notice shows once
+    if loaded.warnings:
+        import logging
+
+        for warning in loaded.warnings:  # field names and problems only, never values
+            logging.getLogger(__name__).warning("settings: %s", warning)
+
     from assessor_app.ui.qt_app import run_gui
-    from assessor_app.ui.store_recovery import StartupHooks
 
     def open_api():  # type: ignore[no-untyped-def]
         from assessor_app import app
@@ -36,7 +47,16 @@ def run(data_dir: str | None, *, demo: bool = False) -> int:
 
         return app.demo_paths(data_dir) if demo else DataPaths.resolve(data_dir)
 
-    hooks = StartupHooks(resolve_paths, demo=demo)  # integrity check, daily backup, restore
+    made: list[Any] = []
+
+    def hooks():  # type: ignore[no-untyped-def]
+        """Integrity check, daily backup, restore offers: imported after the first paint."""
+        if not made:
+            from assessor_app.ui.store_recovery import StartupHooks
+
+            made.append(StartupHooks(resolve_paths, demo=_looks_like_demo(data_dir, demo)))
+        return made[0]
 
     return run_gui(open_api, demo=_looks_like_demo(data_dir, demo),
-                   recover=hooks.recover, on_started=hooks.started)
+                   recover=lambda *a: hooks().recover(*a),
+                   on_started=lambda *a: hooks().started(*a), settings=loaded)

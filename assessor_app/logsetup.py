@@ -27,12 +27,13 @@ _HEX = re.compile(r"(?i)(?<![0-9a-f])(?:0x)?[0-9a-f]{16,}(?![0-9a-f])")
 _TOKEN = re.compile(r"(?<![\w/.-])(?=[\w+/=.-]*\d)(?=[\w+/=.-]*[A-Za-z])[\w+/=.-]{20,}")
 _SECRET_ASSIGN = re.compile(
     r"(?i)\b(pin|password|passphrase|secret|token|key|bearer|authorization)(\s*[:=]\s*|\s+)\S+")
-_WORDS = re.compile(r"[^\W\d_]{2,}")
+_NAME_LIKE = re.compile(r"\b[A-Z][a-z'’-]+\s+[A-Z][A-Za-z'’-]+")
 
 
 def looks_like_text(value: str) -> bool:
-    """Several words, or long: something a person wrote rather than an id or a count."""
-    return len(value) > 60 or len(_WORDS.findall(value)) >= 4
+    """Several words, long, or two capitalised words in a row (a name): something a person
+    wrote rather than an id, a count or a code location."""
+    return len(value) > 60 or len(value.split()) >= 4 or bool(_NAME_LIKE.search(value))
 
 
 def mask(text: str) -> str:

@@ -80,7 +80,7 @@ FIELDS: tuple[Field, ...] = (
     Field("backups_kept", 7, _int_range(1, 365), "Backups kept"),
     Field("server_address", "", _server, "Server address"),
     Field("autosave_seconds", 0.5, _float_range(0.2, 60), "Autosave delay"),
-    Field("idle_lock_minutes", 0, _int_range(0, 480), "Lock after idle minutes"),  # 0: off
+    Field("idle_lock_minutes", 0, _int_range(0, 480), "Lock when idle for"),  # 0: off
     Field("report_logo", "", _text, "Report logo"),
     Field("employer_name", "", _text, "Employer name on reports"),
     Field("retention_years", 0, _int_range(0, 100), "Years to keep raw notes"),  # 0: forever

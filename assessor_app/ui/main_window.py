@@ -22,6 +22,7 @@ from assessor_app.ui.views.practitioner_list import PractitionerListView
 if TYPE_CHECKING:  # the DTO modules load with the store, after the first paint
     from assessor_app.domain.dto import PractitionerPage, PractitionerRow
     from assessor_app.ui.api import WorkbenchApi
+    from assessor_app.ui.preferences import Preferences
     from assessor_app.ui.views.practitioner_page import PractitionerPageView
 
 APP_TITLE = "Assessor workbench"
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self._open_enrolment: str | None = None
         self.evidence_dialog: QWidget | None = None  # the last editor window opened
         self._warmed = False
+        self.preferences: Preferences | None = None  # set by run_gui; built on demand otherwise
         self.setWindowTitle(f"{title} — {DEMO_MARKER}" if demo else title)
         self.setAccessibleName(title)
         self.resize(1280, 800)
@@ -118,6 +120,9 @@ class MainWindow(QMainWindow):
 
         self.refresh_action = action("&Refresh", "F5", self.refresh,
                                      "Read the list and page again from your store", file_menu)
+        self.settings_action = action("&Settings…", "Ctrl+,", self.open_settings,
+                                      "Folders, server, autosave, idle lock, reports, theme",
+                                      file_menu)
         file_menu.addSeparator()
         self.quit_action = action("&Quit", "Ctrl+Q", self.close, "Close the workbench", file_menu)
         self.focus_list_action = action("Practitioner &list", "Ctrl+1", self.focus_list,
@@ -256,7 +261,24 @@ class MainWindow(QMainWindow):
 
     def _on_unhandled_failure(self, exc: object) -> None:
         if isinstance(exc, BaseException):
+            from assessor_app.ui.error_dialog import show_error
+
             self.statusBar().showMessage(plain_error_text(exc), 10_000)
+            show_error(exc, self)
+
+    def open_settings(self) -> None:
+        """Ctrl+,: the settings dialog (its changes apply at once where practical)."""
+        from assessor_app.ui.views.settings_dialog import SettingsDialog
+
+        if self.preferences is None:
+            from assessor_app.settings import load_settings
+            from assessor_app.ui.preferences import Preferences
+
+            self.preferences = Preferences(load_settings().settings, parent=self)
+        dialog = SettingsDialog(self.preferences, self.runner, self.api, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings_dialog = dialog
+        dialog.open()
 
     # -- navigation -----------------------------------------------------------
     def focus_list(self) -> None:

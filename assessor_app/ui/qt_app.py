@@ -24,6 +24,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 if TYPE_CHECKING:
+    from assessor_app.settings import LoadResult
     from assessor_app.ui.api import WorkbenchApi
 
 PROBE_ENV = "ASSESSOR_APP_STARTUP_PROBE"
@@ -81,12 +82,24 @@ def build_start_error_box(exc: BaseException, parent: QWidget | None = None) -> 
     return box
 
 
+def show_settings_notice(text: str, parent: QWidget) -> QMessageBox:
+    """Once, after a bad settings file was kept aside (or bad values replaced)."""
+    box = QMessageBox(QMessageBox.Icon.Information, "Assessor workbench", text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAccessibleName("Settings notice")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 def _probe(event: str) -> None:
     print(f"{event} {seconds_since_start():.3f}", flush=True)
 
 
 def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor workbench",
             demo: bool = False, argv: list[str] | None = None, today: date | None = None,
+            settings: LoadResult | None = None,
             recover: Callable[..., bool] | None = None,
             on_started: Callable[..., None] | None = None) -> int:
     """Show the main window, then open the store on the DB thread; returns the exit code.
@@ -109,6 +122,14 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
     window = MainWindow(runner, today=(lambda: today) if today else date.today,
                         demo=demo, title=title)
     state: dict[str, Any] = {"opening": False, "api": None, "listed": False}
+    from assessor_app.settings import Settings
+    from assessor_app.ui.error_dialog import install_excepthook
+    from assessor_app.ui.preferences import Preferences
+
+    prefs = Preferences(settings.settings if settings else Settings(), parent=window)
+    window.preferences = prefs
+    prefs.apply_theme()  # before the first paint, so the window never flashes the wrong theme
+    previous_hook = install_excepthook(lambda: window)
 
     def on_open(api: WorkbenchApi) -> None:
         state["api"] = api
@@ -144,6 +165,9 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         if probe:
             _probe("first_paint")
         QTimer.singleShot(0, open_store)  # after this paint has reached the screen
+        QTimer.singleShot(0, lambda: prefs.attach(window, runner))  # idle lock: may ask the keyring
+        if settings is not None and settings.notice and not quit_after_probe:
+            QTimer.singleShot(0, lambda: show_settings_notice(settings.notice, window))
 
     def on_list_ready() -> None:
         if state["listed"]:
@@ -170,6 +194,9 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
     try:
         code = app.exec()
     finally:
+        sys.excepthook = previous_hook
+        if prefs.idle_lock is not None:
+            prefs.idle_lock.shutdown()
         close = getattr(state["api"], "close", None)
         runner.shutdown(final=close if callable(close) else None)
         window.close()

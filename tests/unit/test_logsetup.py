@@ -96,3 +96,9 @@ def test_rotation_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
     assert names == ["a.log", "a.log.1", "a.log.2"]
     assert "line 039" in (tmp_path / "a.log").read_text()
     assert "line 000" not in "".join(p.read_text() for p in tmp_path.iterdir())
+
+
+def test_names_are_withheld_but_code_locations_kept() -> None:
+    out = _filtered("opened %s via %s", "Aisha Kowalczyk", "session_log.<locals>.broken")
+    assert "Kowalczyk" not in out and "[text withheld, 15 chars]" in out
+    assert "session_log.<locals>.broken" in out
