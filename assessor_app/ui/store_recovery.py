@@ -74,10 +74,11 @@ class StartupHooks:
             if report["problems"]:
                 lines = [ln.strip(" *") for p in report["problems"] for ln in p.splitlines()]
                 lines = [ln for ln in lines if ln and not ln.startswith("in database")]
-                first = lines[0][:70] if lines else "unknown"
+                n = max(len(lines), 1)
                 text = ("Your store failed its integrity check: part of the file is damaged "
-                        f"({len(lines)} problem{'s' if len(lines) != 1 else ''} found, the first: "
-                        f"\u201c{first}\u201d). Restore a backup before you carry on working.")
+                        f"({n} problem{'s' if n != 1 else ''} found; 'assessor-app db check' "
+                        "lists them for IT support). Restore a backup before you carry on "
+                        "working.")
                 self._offer(window, runner, text, getattr(api, "close", None), reopen, None)
             elif report["daily_problem"] and isinstance(window, QMainWindow):
                 window.statusBar().showMessage(

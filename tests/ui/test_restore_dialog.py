@@ -188,3 +188,39 @@ def test_started_takes_the_daily_backup_in_the_chosen_folder_or_says_why_not(
     qtbot.waitUntil(lambda: len(list(chosen.glob("workbench-daily-*.awbackup"))) == 1,
                     timeout=10_000)
     hooks.shutdown()
+
+
+def test_the_app_offers_the_last_good_backup_for_a_damaged_store_and_reopens_it(
+        qapp: QApplication, tmp_path: Path) -> None:
+    """Through gui_launch.run: a damaged demo store → the dialog → restore → the list again."""
+    from assessor_app import gui_launch
+    from assessor_app.app import create_demo, demo_paths
+    from tests.review_demo import TODAY as DEMO_TODAY
+
+    paths = demo_paths(tmp_path / "demo")
+    create_demo(paths, today=DEMO_TODAY)
+    backup.backup_now(paths, label="daily")
+    _damage(paths)
+    seen: list[str] = []
+
+    def step() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        dialog = next((w for w in windows if isinstance(w, RestoreDialog)), None)
+        main = next((w for w in windows if hasattr(w, "list_view")), None)
+        if dialog is not None and dialog.restore_button.isEnabled() and "restore" not in seen:
+            seen.append("restore")
+            dialog.grab().save(str(SHOTS / "restore-dialog-app.png"))
+            dialog.restore_button.click()
+        elif "restore" in seen and dialog is None and main is not None \
+                and main.list_view.model.rowCount() == 6:
+            seen.append("listed again")
+            QApplication.instance().exit(0)  # type: ignore[union-attr]
+            return
+        QTimer.singleShot(50, step)
+
+    SHOTS.mkdir(exist_ok=True)
+    QTimer.singleShot(0, step)
+    assert gui_launch.run(str(paths.root), demo=True) == 0
+    assert seen == ["restore", "listed again"]
+    assert backup.store_health(paths) == []
+    assert list(paths.backups.glob("replaced-*/workbench.db"))
