@@ -162,3 +162,37 @@ def test_new_passphrase_replaces_the_old_one(store: RealStore) -> None:
     assert len(recovery.normalise(fresh)) == 20  # 100 bits
     assert recovery.check_recovery_passphrase(store.paths, fresh)
     assert not recovery.check_recovery_passphrase(store.paths, store.passphrase)
+
+
+def test_a_passphrase_made_before_the_store_exists_opens_its_backups(tmp_path: Path) -> None:
+    """The first-run wizard's order: passphrase first, then the store is created."""
+    ring = MemorySecretStore()
+    paths = DataPaths(tmp_path / "fresh")
+    phrase = recovery.create_recovery_passphrase(paths, ring)
+    assert recovery.has_recovery_passphrase(paths)
+    assert not paths.db.exists()
+    open_context(paths, secrets=ring).close()  # creates the store with the same key
+    made = backup.backup_now(paths, secrets=ring, folder=tmp_path / "bk")
+    elsewhere = DataPaths(tmp_path / "elsewhere")
+    result = restore.restore(elsewhere, made, phrase, secrets=MemorySecretStore())
+    assert result.used_passphrase
+    assert backup.store_health(elsewhere, MemorySecretStore(dict(ring._values))) == []
+
+
+def test_a_backup_from_a_newer_app_is_refused(store: RealStore, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from assessor_app.errors import StoreTooNew
+    from assessor_app.store import backup_file
+
+    made = backup.backup_now(store.paths, secrets=store.secrets, folder=tmp_path / "bk")
+    header, offset = read_header(made)
+    payload = tmp_path / "payload.db"
+    payload.write_bytes(made.read_bytes()[offset:])
+    newer = tmp_path / "newer.awbackup"
+    backup_file.write(newer, replace(header, schema_revision="29991231_9999"), payload)
+    files_before = _digest(store.paths.root)
+    with pytest.raises(StoreTooNew) as err:
+        restore.restore(store.paths, newer, secrets=store.secrets)
+    assert "newer version of the app" in err.value.message
+    assert _digest(store.paths.root) == files_before
