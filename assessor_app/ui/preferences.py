@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from assessor_app.settings import Settings, save_settings
 from assessor_app.ui.theme import apply_theme
@@ -47,6 +47,7 @@ class Preferences(QObject):
         self._secrets_factory = secrets
         self._secrets: SecretStore | None = None
         self.idle_lock: IdleLock | None = None
+        self._window: QWidget | None = None
 
     def secrets(self) -> SecretStore:
         """The keyring entries for the PIN (built on first use: it may raise KeyringUnavailable)."""
@@ -61,11 +62,19 @@ class Preferences(QObject):
         log.info("settings saved (%d changed)", sum(
             1 for k, v in new.as_dict().items() if old.as_dict()[k] != v))
         self.apply()
+        if old.theme != new.theme:
+            self.repaint_views()
         self.changed.emit(new)
         return [k for k in RESTART_FIELDS if getattr(old, k) != getattr(new, k)]
 
     def apply_theme(self) -> None:
         apply_theme(self.settings.theme)
+
+    def repaint_views(self) -> None:
+        """Views that put palette colours into rich text render again (list, page, agenda)."""
+        refresh = getattr(self._window, "refresh", None)
+        if self._window is not None and shiboken6.isValid(self._window) and callable(refresh):
+            refresh()
 
     def apply(self) -> None:
         s = self.settings
@@ -101,5 +110,13 @@ class Preferences(QObject):
                 return
             runner.run_op(fn).on_success(done).on_failure(lambda _exc: done(False))
 
+        self._window = window
         self.idle_lock = IdleLock(window, self.check_pin, run_check=run_check)
         self.apply()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the OS switched light/dark: theme.py has followed
+            app.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
+
+    def _on_scheme_changed(self, _scheme: object) -> None:  # a method: disconnected with self
+        if self.settings.theme == "system":
+            self.repaint_views()
