@@ -101,23 +101,41 @@ def _key_for(header: BackupHeader, file: Path, secrets: SecretStore | None,
     return unwrap_key(header.recovery, passphrase), True
 
 
-def _move_aside(paths: DataPaths, folder: Path) -> Path | None:
-    """Move the current store's files (db, -wal, -shm, store.json, recovery.json) into a
-    dated folder under the backups folder. Never deletes."""
+_EXTRAS = (STORE_FILE, "recovery.json")
+
+
+def _move_aside(paths: DataPaths) -> Path | None:
+    """Move the current store's files (db, -wal, -shm; copies of store.json and recovery.json)
+    into ``backups/replaced-<stamp>`` in the data folder (same disk: a rename). Never deletes;
+    on failure whatever moved is put back."""
     names = [paths.db.name, paths.db.name + "-wal", paths.db.name + "-shm"]
     present = [n for n in names if (paths.root / n).exists()]
     if not present:
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = folder / f"replaced-{stamp}-{pysecrets.token_hex(3)}"
+    aside = paths.backups / f"replaced-{stamp}-{pysecrets.token_hex(3)}"
     aside.mkdir(parents=True)
-    for n in present:
-        os.replace(paths.root / n, aside / n)
-    for extra in (STORE_FILE, "recovery.json"):
+    for extra in _EXTRAS:
         src = paths.root / extra
         if src.exists():
             (aside / extra).write_bytes(src.read_bytes())
+    try:
+        for n in present:
+            os.replace(paths.root / n, aside / n)
+    except OSError:
+        _put_back(paths, aside)
+        raise
     return aside
+
+
+def _put_back(paths: DataPaths, aside: Path) -> None:
+    """Undo ``_move_aside`` (best effort: whatever cannot move stays safe in ``aside``)."""
+    for f in aside.iterdir():
+        with contextlib.suppress(OSError):
+            if f.name in _EXTRAS:
+                (paths.root / f.name).write_bytes(f.read_bytes())
+            elif not (paths.root / f.name).exists():
+                os.replace(f, paths.root / f.name)
 
 
 def restore(paths: DataPaths, file: Path, passphrase: str | None = None, replace: bool = False,
@@ -178,22 +196,29 @@ def _swap_in(paths: DataPaths, file: Path, header: BackupHeader, tmp: Path, key:
             log.warning("no backup of the replaced store (%s); its files are kept",
                         type(exc).__name__)
         try:
-            target.mkdir(parents=True, exist_ok=True)
-            previous_files = _move_aside(paths, target)
+            previous_files = _move_aside(paths)
         except OSError as exc:
             raise BackupError(
                 f"The current store could not be moved aside ({exc.strerror or exc}).",
-                "Nothing was replaced. Check the backups folder is writable.") from None
+                "Nothing was replaced. Close the workbench if it is open on this folder, "
+                "and check the folder is writable.") from None
     had_passphrase = has_recovery_passphrase(paths) and _current_store_id(paths) == header.store_id
-    (paths.root / STORE_FILE).write_text(
-        json.dumps({"store_id": header.store_id, "format": 1, "demo": header.demo}, indent=2)
-        + "\n", encoding="utf-8")
+    try:
+        (paths.root / STORE_FILE).write_text(
+            json.dumps({"store_id": header.store_id, "format": 1, "demo": header.demo},
+                       indent=2) + "\n", encoding="utf-8")
+        if header.recovery is not None and not had_passphrase:
+            write_envelope(paths, header.recovery)
+        os.replace(tmp, paths.db)
+    except OSError as exc:
+        if previous_files is not None:
+            _put_back(paths, previous_files)
+        raise BackupError(f"The restored store could not be put in place ({exc.strerror or exc}).",
+                          "The current store was put back as it was. Check the data folder is "
+                          "writable and try again.") from None
     if header.demo:
         with contextlib.suppress(OSError):
             paths.demo_marker.write_text(_DEMO_NOTICE, encoding="utf-8")
-    if header.recovery is not None and not had_passphrase:
-        write_envelope(paths, header.recovery)
-    os.replace(tmp, paths.db)
     with contextlib.suppress(OSError):
         os.chmod(paths.db, 0o600)
     log.info("store restored from a %s backup", header.label or "manual")

@@ -196,3 +196,29 @@ def test_a_backup_from_a_newer_app_is_refused(store: RealStore, tmp_path: Path) 
         restore.restore(store.paths, newer, secrets=store.secrets)
     assert "newer version of the app" in err.value.message
     assert _digest(store.paths.root) == files_before
+
+
+def test_a_failure_at_the_last_step_puts_the_current_store_back(
+        store: RealStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from assessor_app.store.backup_file import BackupError
+
+    made = backup.backup_now(store.paths, secrets=store.secrets, folder=tmp_path / "bk")
+    _change_every_team(store)
+    changed = exported(store.paths, store.secrets, tmp_path / "changed.json")
+    real_replace = os.replace
+
+    def disk_full_on_the_swap(src, dst):  # type: ignore[no-untyped-def]
+        if Path(src).name.startswith(".restore-"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(restore.os, "replace", disk_full_on_the_swap)
+    with pytest.raises(BackupError) as err:
+        restore.restore(store.paths, made, secrets=store.secrets, folder=tmp_path / "bk")
+    monkeypatch.undo()
+    assert "could not be put in place" in err.value.message
+    assert "put back as it was" in err.value.hint
+    assert exported(store.paths, store.secrets, tmp_path / "after.json") == changed
