@@ -126,6 +126,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run(args.data_dir, demo=args.demo)
     handler: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
+    if args.command != "serve":  # the server logs through uvicorn to its own output
+        from assessor_app.logsetup import setup_logging
+
+        setup_logging()
     return handler(args)
 
 

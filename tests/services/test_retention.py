@@ -118,3 +118,16 @@ def test_cli_dry_run_then_purge(review_template: Path, tmp_path: Path,
     assert "were cleared" in capsys.readouterr().out
     assert main(["retention", "purge", "--data-dir", str(folder)]) == 2  # none set in Settings
     assert "No retention period" in capsys.readouterr().err
+
+
+def test_cli_commands_write_counts_to_the_log_file(review_template: Path, tmp_path: Path,
+                                                   user_dirs: Path) -> None:
+    import logging
+
+    folder = copy_store(review_template, tmp_path / "log-demo")
+    assert main(["retention", "purge", "--years", "2", "--today", LATER.isoformat(),
+                 "--data-dir", str(folder)]) == 0
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = (user_dirs / "log" / "assessor-app.log").read_text(encoding="utf-8")
+    assert "retention purge: 1 enrolments" in text

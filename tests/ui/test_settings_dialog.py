@@ -219,3 +219,38 @@ def test_retention_preview_then_purge_with_confirmation(
         assert again.fields == 0  # really gone from the store
     finally:
         ctx.close()
+
+
+@pytest.mark.skipif(not wizard_available(), reason="the first-run wizard is not built yet")
+def test_run_first_time_set_up_again_opens_the_wizard(
+        qtbot: QtBot, prefs: Preferences, runner: DbRunner, review_template: Path,
+        tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWizard
+
+    from assessor_app.app import demo_paths, open_context
+    from tests.review_demo import copy_store
+
+    ctx = open_context(demo_paths(copy_store(review_template, tmp_path / "demo")), create=False)
+    seen: list[str] = []
+
+    def cancel_wizard() -> None:
+        wizard = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, QWizard) and w.isVisible()), None)
+        if wizard is None:
+            QTimer.singleShot(20, cancel_wizard)
+            return
+        seen.append(wizard.windowTitle())
+        wizard.reject()
+
+    try:
+        d = SettingsDialog(prefs, runner, ctx)
+        qtbot.addWidget(d)
+        d.show()
+        assert d.wizard_button.isVisible() and d.wizard_button.isEnabled()
+        QTimer.singleShot(0, cancel_wizard)
+        d.wizard_button.click()  # runs the wizard modally until it is cancelled
+        assert len(seen) == 1
+        assert d.isVisible() and prefs.settings.employer_name == "Testshire"
+    finally:
+        ctx.close()
