@@ -42,7 +42,9 @@ WAIT_AFTER_TRIES_S = 30
 
 
 class LockCover(QWidget):
-    """Fills a window while it is locked. ``with_prompt`` for the main window only."""
+    """Fills a window while it is locked. Every cover asks for the PIN: a modal dialog
+    (an editor opened with ``open()``, a wizard) blocks input to the windows behind it,
+    so the prompt must be reachable on whichever window is on top."""
 
     unlock_requested = Signal(str)
 
@@ -90,10 +92,6 @@ class LockCover(QWidget):
             layout.addLayout(row)
             self.pin_edit.returnPressed.connect(self._submit)
             self.unlock_button.clicked.connect(self._submit)
-        else:
-            note = QLabel("Unlock it in the main window.", self)
-            note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(note)
         layout.addWidget(self.message)
         layout.addStretch(2)
         self.setGeometry(window.rect())
@@ -139,6 +137,7 @@ class IdleLock(QObject):
         self._clock = clock
         self._last_input = clock()
         self._covered: list[_Covered] = []
+        self._asking: LockCover | None = None
         self._failures = 0
         self._wait_until = 0.0
         self.enabled = False
@@ -182,35 +181,38 @@ class IdleLock(QObject):
                                    if w is not self.window and w.isVisible()]
         for w in windows:
             self._cover(w)
-        self._main_cover().message.setText("")
         self.locked.emit()
         self._focus_prompt()
 
     def _cover(self, w: QWidget) -> None:
         if any(c.window is w for c in self._covered) or isinstance(w, LockCover):
             return
-        cover = LockCover(w, with_prompt=w is self.window)
+        cover = LockCover(w, with_prompt=True)
         entry = _Covered(w, cover)
         for child in entry.hidden:
             child.hide()
         w.setWindowTitle(LOCKED_TITLE)
         cover.show()
         cover.raise_()
-        if w is self.window:
-            cover.unlock_requested.connect(self._try_unlock)
+        cover.unlock_requested.connect(lambda pin, c=cover: self._try_unlock(pin, c))
         self._covered.append(entry)
 
-    def _main_cover(self) -> LockCover:
+    def _prompt_cover(self) -> LockCover:
+        """The cover the user can type into: the top modal window's, else the main window's."""
+        top = QApplication.activeModalWidget()
+        for entry in self._covered:
+            if entry.window is top:
+                return entry.cover
         return next(c.cover for c in self._covered if c.window is self.window)
 
     def _focus_prompt(self) -> None:
-        edit = self._main_cover().pin_edit
-        if edit is not None:
-            self.window.activateWindow()
-            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        cover = self._prompt_cover()
+        if cover.pin_edit is not None:
+            cover.window().activateWindow()
+            cover.pin_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _try_unlock(self, pin: str) -> None:
-        cover = self._main_cover()
+    def _try_unlock(self, pin: str, cover: LockCover) -> None:
+        self._asking = cover
         if self._clock() < self._wait_until:
             wait = int(self._wait_until - self._clock()) + 1
             cover.message.setText(f"Too many wrong PINs. Try again in {wait} seconds.")
@@ -221,9 +223,9 @@ class IdleLock(QObject):
         self._run_check(lambda: self._check_pin(pin), self._on_checked)
 
     def _on_checked(self, ok: bool) -> None:
-        if not self.is_locked:
+        cover = self._asking
+        if not self.is_locked or cover is None or not shiboken6.isValid(cover):
             return
-        cover = self._main_cover()
         assert cover.pin_edit is not None
         cover.pin_edit.setEnabled(True)
         cover.pin_edit.clear()
@@ -255,9 +257,9 @@ class IdleLock(QObject):
         self.unlocked.emit()
 
     # -- input ----------------------------------------------------------------
-    def _inside_main_cover(self, obj: QObject) -> bool:
-        cover = self._main_cover()
-        return isinstance(obj, QWidget) and (obj is cover or cover.isAncestorOf(obj))
+    def _inside_a_cover(self, obj: QObject) -> bool:
+        return isinstance(obj, QWidget) and any(
+            obj is c.cover or c.cover.isAncestorOf(obj) for c in self._covered)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -270,7 +272,7 @@ class IdleLock(QObject):
             QTimer.singleShot(0, lambda w=watched: self._cover_late(w))
             return False
         if kind in INPUT_EVENTS:
-            return not self._inside_main_cover(watched)  # nothing reaches the covered windows
+            return not self._inside_a_cover(watched)  # nothing reaches the covered windows
         return False
 
     def _cover_late(self, w: QWidget) -> None:

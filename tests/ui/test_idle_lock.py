@@ -209,3 +209,27 @@ def test_preferences_turn_the_lock_on_only_with_a_pin(qtbot: QtBot, runner: DbRu
     finally:
         prefs.idle_lock.shutdown()  # type: ignore[union-attr]
         QApplication.processEvents()
+
+
+def test_a_modal_editor_gets_the_prompt_the_user_can_reach(
+        qtbot: QtBot, runner: DbRunner, window: MainWindow) -> None:
+    """A dialog opened with open() blocks input to the main window behind it, so the PIN is
+    asked for on the dialog's own cover."""
+    saved: list[dict[str, str]] = []
+    dialog = Editor(runner, window, saved)
+    dialog.open()  # window-modal, like the evidence editor
+    qtbot.waitExposed(dialog)
+    lock = make_lock(window)
+    try:
+        lock.lock()
+        assert QApplication.activeModalWidget() is dialog
+        cover = lock._prompt_cover()
+        assert cover.parentWidget() is dialog and cover.pin_edit is not None
+        dialog.grab().save(str(SHOTS / "idle-lock-modal-dialog.png"))
+        with qtbot.waitSignal(lock.unlocked, timeout=5000):
+            qtbot.keyClicks(cover.pin_edit, PIN)
+            qtbot.keyClick(cover.pin_edit, Qt.Key.Key_Return)
+        assert dialog.isVisible() and dialog.text.isVisible()
+    finally:
+        lock.shutdown()
+        dialog.close()
