@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
         self.settings_action = action("&Settings…", "Ctrl+,", self.open_settings,
                                       "Folders, server, autosave, idle lock, reports, theme",
                                       file_menu)
+        self.backup_action = action("&Back up now", "Ctrl+Shift+B", self.back_up_now,
+                                    "Write an encrypted backup of your store now", file_menu)
         file_menu.addSeparator()
         self.quit_action = action("&Quit", "Ctrl+Q", self.close, "Close the workbench", file_menu)
         self.focus_list_action = action("Practitioner &list", "Ctrl+1", self.focus_list,
@@ -279,6 +281,12 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.settings_dialog = dialog
         dialog.open()
+
+    def back_up_now(self) -> None:
+        """Ctrl+Shift+B: a backup into the backups folder, on the DB thread."""
+        from assessor_app.ui.store_recovery import back_up_now
+
+        back_up_now(self, self.runner, self.api)
 
     # -- navigation -----------------------------------------------------------
     def focus_list(self) -> None:

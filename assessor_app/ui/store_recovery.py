@@ -115,3 +115,28 @@ class StartupHooks:
         if give_up is not None:
             dialog.rejected.connect(give_up)
         dialog.open()
+
+
+def _backup_for(api: Any) -> Any:
+    """On the DB thread: a backup of the api's store (``paths`` of AppContext/StartupApi)."""
+    from assessor_app.services.backup import backup_now
+
+    return backup_now(api.paths)
+
+
+def back_up_now(window: QMainWindow, runner: DbRunner, api: Any) -> None:
+    """File → Back up now: the result (or the reason it failed) in the status bar."""
+    bar = window.statusBar()
+    if api is None:
+        bar.showMessage("Your store is still opening…", 3000)
+        return
+    bar.showMessage("Backing up…")
+
+    def done(path: Any) -> None:
+        bar.showMessage(f"Backed up to {path.name} in {path.parent}", 15_000)
+
+    def failed(exc: BaseException) -> None:
+        bar.showMessage("No backup: " + (getattr(exc, "message", "") or
+                                         "the backup could not be written."), 20_000)
+
+    runner.run_op(_backup_for, api).on_success(done).on_failure(failed)

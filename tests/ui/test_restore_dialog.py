@@ -224,3 +224,27 @@ def test_the_app_offers_the_last_good_backup_for_a_damaged_store_and_reopens_it(
     assert seen == ["restore", "listed again"]
     assert backup.store_health(paths) == []
     assert list(paths.backups.glob("replaced-*/workbench.db"))
+
+
+def test_back_up_now_from_the_file_menu(qtbot: QtBot, runner: DbRunner, keyed: RealStore) -> None:
+    from assessor_app.app import open_context
+    from assessor_app.ui.main_window import MainWindow
+    from tests.review_demo import TODAY as DEMO_TODAY
+
+    ctx = open_context(keyed.paths, create=False)
+    window = MainWindow(runner, today=lambda: DEMO_TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.list_ready, timeout=10_000):
+            window.set_api(ctx)
+        before = set(keyed.paths.backups.glob("*.awbackup"))
+        assert window.backup_action.shortcut().toString() == "Ctrl+Shift+B"
+        window.backup_action.trigger()
+        qtbot.waitUntil(lambda: "Backed up to" in window.statusBar().currentMessage(),
+                        timeout=10_000)
+        made = set(keyed.paths.backups.glob("*.awbackup")) - before
+        assert len(made) == 1
+        assert backup.backup_info(made.pop()).label == "manual"
+    finally:
+        runner.run_op(ctx.close)
