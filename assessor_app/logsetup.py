@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-import traceback
+from functools import cache
 from pathlib import Path
 
 ENV_LOG_LEVEL = "ASSESSOR_APP_LOG_LEVEL"
@@ -23,24 +23,30 @@ MAX_MESSAGE = 300
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LOGGERS = ("httpx", "httpcore", "urllib3", "asyncio", "PIL", "fontTools")
 
-_HEX = re.compile(r"(?i)(?<![0-9a-f])(?:0x)?[0-9a-f]{16,}(?![0-9a-f])")
-_TOKEN = re.compile(r"(?<![\w/.-])(?=[\w+/=.-]*\d)(?=[\w+/=.-]*[A-Za-z])[\w+/=.-]{20,}")
-_SECRET_ASSIGN = re.compile(
+_HEX = r"(?i)(?<![0-9a-f])(?:0x)?[0-9a-f]{16,}(?![0-9a-f])"
+_TOKEN = r"(?<![\w/.-])(?=[\w+/=.-]*\d)(?=[\w+/=.-]*[A-Za-z])[\w+/=.-]{20,}"
+_SECRET_ASSIGN = (
     r"(?i)\b(pin|password|passphrase|secret|token|key|bearer|authorization)(\s*[:=]\s*|\s+)\S+")
-_NAME_LIKE = re.compile(r"\b[A-Z][a-z'’-]+\s+[A-Z][A-Za-z'’-]+")
+_NAME_LIKE = r"\b[A-Z][a-z'’-]+\s+[A-Z][A-Za-z'’-]+"
+
+
+@cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Compiled on first use, not at import (this module is on the way to the first paint)."""
+    return re.compile(pattern)
 
 
 def looks_like_text(value: str) -> bool:
     """Several words, long, or two capitalised words in a row (a name): something a person
     wrote rather than an id, a count or a code location."""
-    return len(value) > 60 or len(value.split()) >= 4 or bool(_NAME_LIKE.search(value))
+    return len(value) > 60 or len(value.split()) >= 4 or bool(_rx(_NAME_LIKE).search(value))
 
 
 def mask(text: str) -> str:
     """Hide secrets (hex, tokens, ``key=…``) in a message our own code wrote."""
-    text = _SECRET_ASSIGN.sub(lambda m: f"{m.group(1)}{m.group(2)}[hidden]", text)
-    text = _HEX.sub("[hex]", text)
-    return _TOKEN.sub("[token]", text)
+    text = _rx(_SECRET_ASSIGN).sub(lambda m: f"{m.group(1)}{m.group(2)}[hidden]", text)
+    text = _rx(_HEX).sub("[hex]", text)
+    return _rx(_TOKEN).sub("[token]", text)
 
 
 def _safe_arg(value: object) -> object:
@@ -92,6 +98,8 @@ class LocationsOnlyFormatter(logging.Formatter):
 
 def technical_trace(exc: BaseException) -> str:
     """Exception type and the stack's code locations, without the message (may quote data)."""
+    import traceback
+
     lines = []
     seen: set[int] = set()
     current: BaseException | None = exc

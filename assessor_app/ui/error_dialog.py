@@ -7,7 +7,6 @@ Never the exception's message (it may quote what someone wrote) and never narrat
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 from collections.abc import Callable
 from types import TracebackType
@@ -48,6 +47,8 @@ def plain_message(exc: BaseException) -> tuple[str, str]:
 
 def technical_details(exc: BaseException) -> str:
     """The clipboard text: no message text, only types, locations and versions."""
+    import platform
+
     return "\n".join([
         f"Assessor workbench {__version__}",
         f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {PYSIDE_VERSION}",

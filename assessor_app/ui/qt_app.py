@@ -93,6 +93,14 @@ def show_settings_notice(text: str, parent: QWidget) -> QMessageBox:
     return box
 
 
+def install_error_dialog(window: QWidget) -> None:
+    """From the first paint on, an unexpected error shows the error dialog, not a traceback
+    (imported here, not before the paint: it costs ~20 ms)."""
+    from assessor_app.ui.error_dialog import install_excepthook
+
+    install_excepthook(lambda: window)
+
+
 def _probe(event: str) -> None:
     print(f"{event} {seconds_since_start():.3f}", flush=True)
 
@@ -118,18 +126,18 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
 
     probe = os.environ.get(PROBE_ENV) == "1"
     quit_after_probe = probe and os.environ.get(PROBE_QUIT_ENV) == "1"
+    from assessor_app.settings import Settings
+    from assessor_app.ui.preferences import Preferences
+
+    prefs = Preferences(settings.settings if settings else Settings())
+    prefs.apply_theme()  # before any widget exists: no flash of the wrong theme, no repaint
     runner = DbRunner()
     window = MainWindow(runner, today=(lambda: today) if today else date.today,
                         demo=demo, title=title)
     state: dict[str, Any] = {"opening": False, "api": None, "listed": False}
-    from assessor_app.settings import Settings
-    from assessor_app.ui.error_dialog import install_excepthook
-    from assessor_app.ui.preferences import Preferences
-
-    prefs = Preferences(settings.settings if settings else Settings(), parent=window)
+    prefs.setParent(window)
     window.preferences = prefs
-    prefs.apply_theme()  # before the first paint, so the window never flashes the wrong theme
-    previous_hook = install_excepthook(lambda: window)
+    previous_hook = sys.excepthook
 
     def on_open(api: WorkbenchApi) -> None:
         state["api"] = api
@@ -166,6 +174,7 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
             _probe("first_paint")
         QTimer.singleShot(0, open_store)  # after this paint has reached the screen
         QTimer.singleShot(0, lambda: prefs.attach(window, runner))  # idle lock: may ask the keyring
+        QTimer.singleShot(0, lambda: install_error_dialog(window))
         if settings is not None and settings.notice and not quit_after_probe:
             QTimer.singleShot(0, lambda: show_settings_notice(settings.notice, window))
 

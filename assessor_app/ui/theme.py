@@ -75,6 +75,8 @@ def _follow(app: QApplication) -> None:
         return
     original = _original[id(app)]
     if system_is_dark(app):
-        app.setPalette(original if is_dark(original) else dark_palette())
+        wanted = original if is_dark(original) else dark_palette()
     else:
-        app.setPalette(original if not is_dark(original) else light_palette(app))
+        wanted = original if not is_dark(original) else light_palette(app)
+    if app.palette() != wanted:  # setting a palette repaints every widget: only on a change
+        app.setPalette(wanted)

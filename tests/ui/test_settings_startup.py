@@ -65,3 +65,36 @@ def test_version_is_quick_and_imports_nothing_heavy() -> None:
         imported = {line.split("|")[-1].strip().split(".")[0]
                     for line in proc.stderr.splitlines() if line.startswith("import time:")}
         assert not imported & set(HEAVY), imported & set(HEAVY)
+
+
+def test_run_gui_shows_unexpected_errors_in_the_dialog_and_restores_the_hook(
+        qapp: QApplication) -> None:
+    from assessor_app.ui.error_dialog import BUG_MESSAGE, ErrorDialog
+
+    original = sys.excepthook
+    seen: list[str] = []
+
+    def raise_later() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if hasattr(w, "list_view") and w.isVisible()]
+        if not (windows and windows[-1].list_view.model.rowCount()) or \
+                sys.excepthook is original:
+            QTimer.singleShot(20, raise_later)
+            return
+        try:
+            raise RuntimeError("Aisha Kowalczyk")
+        except RuntimeError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)  # what Qt does for a slot
+        QTimer.singleShot(50, collect)
+
+    def collect() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, ErrorDialog) and w.isVisible():
+                seen.append(w.message_label.text())
+                w.close()
+        QApplication.instance().exit(0)
+
+    QTimer.singleShot(0, raise_later)
+    assert run_gui(InMemoryWorkbench, today=TODAY) == 0
+    assert seen == [BUG_MESSAGE]
+    assert sys.excepthook is original
