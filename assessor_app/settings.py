@@ -56,7 +56,7 @@ def _server(v: Any) -> str | None:
     if problem or not v:
         return problem
     if not v.startswith(("https://", "http://")) or " " in v or len(v) < 10:
-        return "must be a web address starting with https://"
+        return "must be a web address such as https://asye.example.org"
     return None
 
 

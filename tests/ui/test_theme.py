@@ -102,3 +102,29 @@ def test_dark_then_light_overrides_and_screenshots(qtbot: QtBot, window: MainWin
         assert not image.isNull()
         image.save(str(SHOTS / f"theme-{theme}.png"))
     assert window.palette().color(R.Window) == dark_palette().color(R.Window)
+
+
+def test_dialogs_in_dark_mode(qtbot: QtBot, runner: object, restore_theme: None,
+                              tmp_path: Path) -> None:
+    from assessor_app.settings import Settings
+    from assessor_app.ui.error_dialog import ErrorDialog
+    from assessor_app.ui.preferences import Preferences
+    from assessor_app.ui.views.settings_dialog import SettingsDialog
+
+    apply_theme("dark")
+    prefs = Preferences(Settings(), tmp_path / "s.json")
+    d = SettingsDialog(prefs, runner, None)  # type: ignore[arg-type]
+    qtbot.addWidget(d)
+    d.show()
+    d.edits["server_address"].setText("not a web address")  # type: ignore[attr-defined]
+    d.tabs.setCurrentIndex(1)
+    qtbot.wait(50)  # let the tab lay out before the grab
+    problem = d.problems["server_address"]
+    assert contrast(problem.palette().color(R.WindowText), d.palette().color(R.Window)) >= 4.5 \
+        or contrast(colours.overdue_red(d.palette()), d.palette().color(R.Window)) >= 4.5
+    d.grab().save(str(SHOTS / "settings-dark.png"))
+    e = ErrorDialog(RuntimeError("x"))
+    qtbot.addWidget(e)
+    e.show()
+    e.grab().save(str(SHOTS / "error-dialog-dark.png"))
+    assert colours.is_dark(e.palette())

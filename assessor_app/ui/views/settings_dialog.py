@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from assessor_app.paths import default_data_dir
 from assessor_app.settings import FIELD_BY_NAME, Settings, load_settings
-from assessor_app.ui.colours import overdue_red
+from assessor_app.ui.colours import muted_text, overdue_red
 from assessor_app.ui.preferences import Preferences
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.views.settings_checks import folder_problem, logo_problem
@@ -121,7 +121,9 @@ class SettingsDialog(QDialog):
         if note:
             hint = QLabel(note, box)
             hint.setWordWrap(True)
-            hint.setEnabled(False)
+            c = muted_text(self.palette())  # may be translucent: name() would drop the alpha
+            hint.setStyleSheet(f"QLabel {{ color: rgba({c.red()}, {c.green()}, {c.blue()}, "
+                               f"{c.alpha()}); }}")
             column.addWidget(hint)
         problem = QLabel("", box)
         problem.setWordWrap(True)
