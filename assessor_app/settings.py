@@ -31,6 +31,13 @@ def _text(v: Any) -> str | None:
     return None
 
 
+def _folder(v: Any) -> str | None:
+    problem = _text(v)
+    if problem or not v:
+        return problem
+    return None if os.path.isabs(os.path.expanduser(v)) else "must be a full path (or empty)"
+
+
 def _int_range(lo: int, hi: int) -> Callable[[Any], str | None]:
     def check(v: Any) -> str | None:
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
@@ -75,8 +82,8 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("data_folder", "", _text, "Data folder"),
-    Field("backup_folder", "", _text, "Backup folder"),  # empty: <data folder>/backups
+    Field("data_folder", "", _folder, "Data folder"),
+    Field("backup_folder", "", _folder, "Backup folder"),  # empty: <data folder>/backups
     Field("backups_kept", 7, _int_range(1, 365), "Backups kept"),
     Field("server_address", "", _server, "Server address"),
     Field("autosave_seconds", 0.5, _float_range(0.2, 60), "Autosave delay"),

@@ -254,3 +254,22 @@ def test_run_first_time_set_up_again_opens_the_wizard(
         assert d.isVisible() and prefs.settings.employer_name == "Testshire"
     finally:
         ctx.close()
+
+
+def test_a_new_data_folder_is_explained_before_the_dialog_closes(
+        qtbot: QtBot, dialog: SettingsDialog, prefs: Preferences, tmp_path: Path) -> None:
+    edit(dialog, "data_folder").setText(str(tmp_path / "elsewhere"))
+    dialog.save_button.click()
+    box = dialog.restart_notice
+    assert box.isVisible() and dialog.isVisible()
+    assert "next starts" in box.text() and "no store in that folder" in box.text()
+    box.grab().save(str(SHOTS / "settings-saved-restart.png"))
+    box.button(box.StandardButton.Ok).click()
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    assert load_settings(prefs.path).settings.data_folder == str(tmp_path / "elsewhere")
+
+
+def test_a_relative_folder_is_refused(dialog: SettingsDialog) -> None:
+    edit(dialog, "backup_folder").setText("backups")
+    assert "full path" in dialog.problems["backup_folder"].text()
+    assert not dialog.save_button.isEnabled()

@@ -8,6 +8,7 @@ idle lock and theme apply at once; the data folder and server at the next start)
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor_app.paths import default_data_dir
+from assessor_app.paths import DB_FILENAME, default_data_dir
 from assessor_app.settings import FIELD_BY_NAME, Settings, load_settings
 from assessor_app.ui.colours import muted_text, overdue_red
 from assessor_app.ui.preferences import Preferences
@@ -291,10 +293,24 @@ class SettingsDialog(QDialog):
         except (AppError, OSError) as exc:
             self.status.setText(f"Not saved: {getattr(exc, 'message', None) or exc}")
             return
-        if later:
-            names = " and ".join(FIELD_BY_NAME[n].label.lower() for n in later)
-            self.status.setText(f"Saved. The new {names} will be used when the app next starts.")
-        self.accept()
+        if not later:
+            self.accept()
+            return
+        names = " and ".join(FIELD_BY_NAME[n].label.lower() for n in later)
+        text = f"Saved. The new {names} will be used when the app next starts."
+        folder = self.prefs.settings.data_folder
+        if "data_folder" in later and folder and not (Path(folder).expanduser() / DB_FILENAME).exists():
+            text += (" There is no store in that folder yet: the app will set up a new, empty "
+                     "one there. Your current store stays where it is; to move it, restore a "
+                     "backup into the new folder.")
+        self.status.setText(text)
+        box = QMessageBox(QMessageBox.Icon.Information, "Settings saved", text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAccessibleName("Settings saved")
+        box.finished.connect(lambda *_: self.accept())
+        self.restart_notice = box
+        box.open()
 
     def run_wizard(self) -> None:
         module = importlib.import_module(WIZARD_MODULE)
