@@ -20,6 +20,21 @@ def _looks_like_demo(data_dir: str | None, demo: bool) -> bool:
     return bool(folder) and DataPaths(os.path.expanduser(folder)).demo_marker.exists()
 
 
+def _first_run_finished(data_dir: str | None) -> bool:
+    """A new data folder (or an unfinished set-up) gets the set-up wizard first.
+
+    False when the user stopped the wizard: the app then exits without opening a store.
+    """
+    from assessor_app.first_run import needs_setup
+
+    paths = DataPaths.resolve(data_dir)
+    if not needs_setup(paths):
+        return True
+    from assessor_app.ui.views.first_run_wizard import run_first_run
+
+    return run_first_run(paths)
+
+
 def run(data_dir: str | None, *, demo: bool = False) -> int:
     from assessor_app.logsetup import setup_logging
     from assessor_app.settings import load_settings
@@ -33,6 +48,9 @@ def run(data_dir: str | None, *, demo: bool = False) -> int:
             logging.getLogger(__name__).warning("settings: %s", warning)
 
     from assessor_app.ui.qt_app import run_gui
+
+    if not _looks_like_demo(data_dir, demo) and not _first_run_finished(data_dir):
+        return 0  # set-up stopped: nothing is opened (it resumes on the next start)
 
     def open_api():  # type: ignore[no-untyped-def]
         from assessor_app import app
