@@ -151,6 +151,36 @@ class MainWindow(QMainWindow):
             self.new_evidence_actions[kind] = action(
                 text, "", lambda *_, k=kind: self.new_evidence(k),
                 f"{text.replace('&', '')} for the open practitioner", evidence_menu)
+        self._build_help_menu(action)
+
+    def _build_help_menu(self, action: Callable[..., QAction]) -> None:
+        """Help: F1 works in every window of the app (editors and dialogs too)."""
+        help_menu = self.menuBar().addMenu("&Help")
+        self.help_action = action("&Help for this view", "F1", self.show_help,
+                                  "What this view is for and its keys", help_menu)
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.shortcuts_action = action("&Keyboard shortcuts", "", self.show_shortcuts,
+                                       "Every keyboard shortcut of the workbench", help_menu)
+        help_menu.addSeparator()
+        self.about_action = action("&About the assessor workbench", "", self.show_about,
+                                   "Version and licences", help_menu)
+
+    def show_help(self) -> None:
+        from assessor_app.ui.help import show_help
+
+        self.help_dialog = show_help(self)
+
+    def show_shortcuts(self) -> None:
+        from assessor_app.ui.help import show_help
+
+        self.help_dialog = show_help(self, "keyboard-shortcuts")
+
+    def show_about(self) -> None:
+        from assessor_app.ui.views.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # -- store and data -------------------------------------------------------
     def set_api(self, api: WorkbenchApi) -> None:
