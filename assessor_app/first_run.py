@@ -154,9 +154,16 @@ class FirstRunSetup:
         """The user's signing key (made now if new); None for roles that never sign."""
         if not profile.signs_reports or not profile.person_id:
             return None
-        return self.context().signing.identity(
-            "person", profile.person_id, profile.name, profile.role,
-            profile.registration_number, profile.employer)
+        from assessor_app.services.signing import SigningKeyMissing
+
+        signing = self.context().signing
+        identity = signing.identity("person", profile.person_id, profile.name, profile.role,
+                                    profile.registration_number, profile.employer)
+        try:
+            signing.signer_for(identity)
+        except SigningKeyMissing:  # a store restored on a new laptop: its keyring lacks the key
+            identity = signing.new_identity(identity, profile.employer)
+        return identity
 
     # -- server ---------------------------------------------------------------------
     def can_enrol(self) -> bool:
@@ -169,7 +176,10 @@ class FirstRunSetup:
         if not callable(enrol):
             raise AppError("This version of the app cannot connect to a server yet.",
                            "Skip this step; you can enrol later from the Sync menu.")
-        result = enrol(server.strip(), code.strip())
+        import platform
+
+        # services.sync.SyncService.enrol(server_url, code, device_name, ca_bundle=None)
+        result = enrol(server.strip(), code.strip(), platform.node() or "computer")
         _write_settings(server=server.strip())
         return result
 
