@@ -21,7 +21,7 @@ from assessor_app.app import open_context
 from assessor_app.first_run import INCOMPLETE_MARKER, FirstRunSetup, needs_setup
 from assessor_app.paths import DataPaths
 from assessor_app.services import recovery
-from assessor_app.services.assessor_profile import AssessorProfileService
+from assessor_app.services.assessor_profile import AssessorProfileService, Profile
 from assessor_app.settings import load_settings
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.views.first_run_wizard import SetupWizard
@@ -252,7 +252,6 @@ def test_no_keyring_gives_a_clear_message_and_writes_nothing(
 def test_rerun_from_the_settings_keeps_the_store_and_updates_the_same_person(
         qtbot: QtBot, runner: DbRunner, paths: DataPaths) -> None:
     from assessor_app.first_run import FirstRunSetup as Setup
-    from assessor_app.services.assessor_profile import Profile
 
     ctx = open_context(paths, create=True)
     try:
@@ -291,7 +290,7 @@ def test_rerun_from_the_settings_keeps_the_store_and_updates_the_same_person(
 
 def test_profile_rules() -> None:
     from assessor_app.errors import UsageError
-    from assessor_app.services.assessor_profile import Profile, registration_problem, validate
+    from assessor_app.services.assessor_profile import registration_problem, validate
 
     assert validate(Profile(" Aisha  Fictional ", "manager", "sw 12345", " X ")).registration_number \
         == "SW12345"
@@ -324,3 +323,28 @@ def test_the_app_starts_with_the_wizard_and_stopping_it_opens_nothing(
     assert gui_launch.run(str(folder)) == 0
     assert seen == ["Set up the assessor workbench"]
     assert not folder.exists()
+
+
+def test_rerun_can_replace_the_recovery_passphrase(qtbot: QtBot, runner: DbRunner,
+                                                   paths: DataPaths) -> None:
+    ctx = open_context(paths, create=True)
+    try:
+        old = FirstRunSetup(api=ctx).new_recovery_passphrase()
+        w = SetupWizard(FirstRunSetup(api=ctx), runner)
+        qtbot.addWidget(w)
+        w.ask_before_cancel = False
+        w.show()
+        w.identity.fill(Profile("Aisha Fictional", "assessor", "SW123456", "Northshire"))
+        for page in (w.identity, w.store, w.recovery):
+            press_next(qtbot, w)
+            if page is not w.identity:
+                wait_complete(qtbot, w.currentPage())
+        assert w.recovery.keeping and not w.recovery.shown.isVisible()
+        qtbot.keyClick(w, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # "Make a new …"
+        qtbot.waitUntil(lambda: bool(w.recovery.passphrase) and w.recovery.done, timeout=STEP_MS)
+        new = w.recovery.passphrase
+        assert new != old and w.recovery.shown.isVisible() and not w.recovery.isComplete()
+        assert recovery.check_recovery_passphrase(paths, new)
+        assert not recovery.check_recovery_passphrase(paths, old)
+    finally:
+        ctx.close()

@@ -117,6 +117,9 @@ class BusyPage(QWizardPage):
         self.done = True
         self.progress.hide()
         self.completeChanged.emit()
+        wizard = self.wizard()
+        if wizard is not None and self.isCommitPage():
+            wizard.button(_commit_button()).setFocus()  # Enter goes on to the next step
 
     def failed(self, exc: BaseException) -> None:
         self.busy = False
@@ -235,19 +238,23 @@ class RecoveryPage(BusyPage):
         self.add_feedback()
         self.setCommitPage(True)
         self.setButtonText(_commit_button(), "&Next >")
+        self.replace_button = QPushButton("&Make a new recovery passphrase", self)
+        self.replace_button.setAccessibleName("Make a new recovery passphrase")
+        self.replace_button.clicked.connect(self.make_new)
+        self.replace_button.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.replace_button)
+        row.addStretch(1)
+        at = next(i for i in range(self.layout_.count())
+                  if self.layout_.itemAt(i).widget() is self.status)
+        self.layout_.insertLayout(at + 1, row)
+        self.keeping = False  # re-run: the user keeps the passphrase they already have
+        self.confirmed = False
 
     def _set_content_enabled(self, on: bool) -> None:
         for w in (self.copy_button, self.save_button, self.print_button, self.written,
                   self.first_word, self.second_word):
             w.setEnabled(on)
-
-        self.replace_button = QPushButton("&Make a new recovery passphrase", self)
-        self.replace_button.setAccessibleName("Make a new recovery passphrase")
-        self.replace_button.clicked.connect(self.make_new)
-        self.replace_button.hide()
-        self.layout_.insertWidget(1, self.replace_button)
-        self.keeping = False  # re-run: the user keeps the passphrase they already have
-        self.confirmed = False
 
     def start(self) -> None:
         if self.setup.rerun:
@@ -256,20 +263,28 @@ class RecoveryPage(BusyPage):
         else:
             self.make_new()
 
+    def _show_passphrase_area(self, on: bool) -> None:
+        for w in (self.explain, self.shown, self.copy_button, self.save_button,
+                  self.print_button, self.written, self.check_intro, *self.word_labels,
+                  self.first_word, self.second_word):
+            w.setVisible(on)
+
     def _existing(self, has_one: bool) -> None:
         if not has_one:
             self.make_new()
             return
         self.keeping = True
+        self._show_passphrase_area(False)
         self.status.setText("You already have a recovery passphrase. Keep using it, or make a "
                             "new one: it replaces the old one for backups made from now on.")
         self.replace_button.show()
-        self.finished_ok()
+        self.finished_ok()  # focuses Next: Enter keeps the passphrase, never replaces it
 
     def make_new(self) -> None:
         self.keeping = False
         self.done = False
         self.replace_button.hide()
+        self._show_passphrase_area(True)
         self.step(self.setup.new_recovery_passphrase, then=self._made,
                   status="Making your recovery passphrase…")
 

@@ -195,6 +195,10 @@ class ServerPage(QWizardPage):
 
     def _availability(self, available: bool) -> None:
         self.can_enrol = bool(available)
+        for edit in (self.address_edit, self.code_edit):
+            edit.setEnabled(self.can_enrol)
+        if not self.can_enrol and self.wizard() is not None:
+            self.wiz.button(QWizard.WizardButton.NextButton).setFocus()  # Enter skips, never cancels
         if not self.can_enrol:
             self.note.setText("This version of the app cannot enrol with a server from here "
                               "yet. Press Skip; you can connect later from the Sync menu.")
@@ -253,6 +257,7 @@ class DonePage(BusyPage):
         assert isinstance(w, SetupWizard)
         self.summary.setText(w.summary_html())
         self.finished_ok()
+        w.button(QWizard.WizardButton.FinishButton).setFocus()  # Enter finishes
 
 
 class SetupWizard(QWizard):
