@@ -233,3 +233,44 @@ def test_a_modal_editor_gets_the_prompt_the_user_can_reach(
     finally:
         lock.shutdown()
         dialog.close()
+
+
+def test_real_editor_typing_is_in_the_store_after_the_lock(qtbot: QtBot, ctx: object) -> None:
+    """The real evidence editor over a real encrypted store: text typed a moment before the
+    lock (still inside the autosave delay) is written while the screen is locked."""
+    from assessor_app.domain.enums import EnrolmentStatus, EvidenceKind
+    from tests.review_demo import TODAY
+
+    runner = DbRunner()
+    w = MainWindow(runner, today=lambda: TODAY, demo=True)
+    qtbot.addWidget(w)
+    lock = make_lock(w)
+    try:
+        w.show()
+        qtbot.waitExposed(w)
+        with qtbot.waitSignal(w.list_ready, timeout=20_000):
+            w.set_api(ctx)  # type: ignore[arg-type]
+        active = next(r for r in ctx.list_rows(TODAY)  # type: ignore[attr-defined]
+                      if r.status is EnrolmentStatus.ACTIVE)
+        with qtbot.waitSignal(w.page_ready, timeout=20_000):
+            w.open_practitioner(active.enrolment_id)
+        w.new_evidence(EvidenceKind.REFLECTION.value)
+        qtbot.waitUntil(lambda: w.evidence_dialog is not None, timeout=20_000)
+        editor = w.evidence_dialog.editor  # type: ignore[union-attr]
+        qtbot.waitUntil(lambda: bool(editor.inputs), timeout=20_000)
+        name, field = next((n, f) for n, f in editor.inputs.items() if hasattr(f, "toPlainText"))
+        editor.autosaver._delay = 60_000  # typing that would wait a minute for its save
+        field.setPlainText("What I learnt from the core group meeting.")
+        assert not editor.autosaver.clean
+        with qtbot.waitSignal(editor.autosaver.saved, timeout=20_000):
+            lock.lock()
+        assert lock.is_locked and not field.isVisible()
+        form = ctx.evidence.load(editor.evidence_id)  # type: ignore[attr-defined]
+        assert form.values[name] == "What I learnt from the core group meeting."
+        lock.unlock()
+        assert field.isVisible() and field.toPlainText().startswith("What I learnt")
+        w.evidence_dialog.close()  # type: ignore[union-attr]
+    finally:
+        lock.shutdown()
+        runner.shutdown()
+        w.close()
