@@ -131,3 +131,16 @@ def test_cli_commands_write_counts_to_the_log_file(review_template: Path, tmp_pa
         handler.flush()
     text = (user_dirs / "log" / "assessor-app.log").read_text(encoding="utf-8")
     assert "retention purge: 1 enrolments" in text
+
+
+def test_purged_notes_leave_the_search_index(store: AppContext) -> None:
+    done = next(r for r in store.list_rows(TODAY) if r.status.value == "completed")
+    with store.database.uow() as uow:
+        notes = uow.session.scalars(select(Observation.notes).join(
+            Evidence, Evidence.id == Observation.evidence_id).where(
+            Evidence.enrolment_id == done.enrolment_id, Observation.notes != "")).first()
+    assert notes
+    phrase = " ".join(notes.split()[3:6])  # a few words from the middle of the notes
+    assert store.search.search(f'"{phrase}"', 50, enrolment_id=done.enrolment_id)
+    RetentionService(store.database).purge(2, today=LATER)
+    assert store.search.search(f'"{phrase}"', 50, enrolment_id=done.enrolment_id) == []
