@@ -49,10 +49,21 @@ def mask(text: str) -> str:
     return _rx(_TOKEN).sub("[token]", text)
 
 
+_STACK_LINE = r'(\s+File ".*", line \d+, in [\w<>.]+|\s{4,}\S.*|\s+[\^~]+)'
+
+
+def looks_like_stack(value: str) -> bool:
+    """``traceback.format_tb`` output: code locations and our own source lines, no data."""
+    lines = value.rstrip("\n").split("\n")
+    return bool(lines[0].strip()) and all(_rx(_STACK_LINE).fullmatch(line) for line in lines)
+
+
 def _safe_arg(value: object) -> object:
     if isinstance(value, bool | int | float) or value is None:
         return value
     text = str(value)
+    if looks_like_stack(text):
+        return mask(text)
     if looks_like_text(text):
         return f"[text withheld, {len(text)} chars]"
     return mask(text)
@@ -70,14 +81,14 @@ class Redactor(logging.Filter):
             safe = tuple(_safe_arg(a) for a in args)
         else:
             safe = ()
+        template = str(record.msg)  # our code's words; an f-string could hold data: cut long
+        if len(template) > MAX_MESSAGE:
+            template, safe = template[:MAX_MESSAGE] + " [cut]", ()
         try:
-            message = str(record.msg) % safe if safe else str(record.msg)
+            message = template % safe if safe else template
         except (TypeError, ValueError, KeyError):
-            message = f"{record.msg!s} (arguments withheld)"
-        message = mask(message)
-        if len(message) > MAX_MESSAGE:
-            message = message[:MAX_MESSAGE] + " [cut]"
-        record.msg, record.args = message, None
+            message = f"{template} (arguments withheld)"
+        record.msg, record.args = mask(message), None
         return True
 
 

@@ -102,3 +102,21 @@ def test_names_are_withheld_but_code_locations_kept() -> None:
     out = _filtered("opened %s via %s", "Aisha Kowalczyk", "session_log.<locals>.broken")
     assert "Kowalczyk" not in out and "[text withheld, 15 chars]" in out
     assert "session_log.<locals>.broken" in out
+
+
+def test_a_formatted_stack_is_kept_but_a_message_in_it_is_not() -> None:
+    import traceback
+
+    try:
+        raise KeyError(SENTENCE)
+    except KeyError as exc:
+        stack = "".join(traceback.format_tb(exc.__traceback__))
+        full = "".join(traceback.format_exception(exc))
+    out = _filtered("Report job failed: %s\n%s", "KeyError", stack)
+    assert "test_logsetup.py" in out and "raise KeyError(SENTENCE)" in out
+    assert "frightened" not in _filtered("failed: %s", full)  # the message line: withheld
+
+
+def test_a_long_template_is_cut() -> None:
+    out = _filtered(f"note: {SENTENCE * 10}")
+    assert out.endswith("[cut]") and len(out) < 320
