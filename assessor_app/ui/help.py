@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -148,3 +149,31 @@ def show_help(parent: QWidget, topic: str | None = None) -> HelpDialog:
     dialog.raise_()
     dialog.activateWindow()
     return dialog
+
+
+class F1Filter(QObject):
+    """F1 inside a modal dialog (an editor, search, settings), where the main window's
+    application shortcut is blocked: the key reaches the dialog, and this shows its help."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.last: HelpDialog | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_F1 \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            window = QApplication.activeModalWidget() or QApplication.activeWindow()
+            if window is not None:
+                self.last = show_help(window)
+                return True
+        return False
+
+
+def install_f1(owner: QObject) -> F1Filter:
+    """Watch for F1 in every window while ``owner`` lives."""
+    f1 = F1Filter(owner)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(f1)
+    return f1

@@ -159,6 +159,9 @@ class MainWindow(QMainWindow):
         self.help_action = action("&Help for this view", "F1", self.show_help,
                                   "What this view is for and its keys", help_menu)
         self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        from assessor_app.ui.help import install_f1
+
+        self.f1_filter = install_f1(self)  # F1 in modal editors and dialogs too
         self.shortcuts_action = action("&Keyboard shortcuts", "", self.show_shortcuts,
                                        "Every keyboard shortcut of the workbench", help_menu)
         help_menu.addSeparator()

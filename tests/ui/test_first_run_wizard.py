@@ -247,6 +247,9 @@ def test_no_keyring_gives_a_clear_message_and_writes_nothing(
     assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
     shot(wizard, "3x-no-keyring")
     assert not paths.root.exists()
+    qtbot.keyClick(wizard.store.retry, Qt.Key.Key_F1)  # help works before any main window exists
+    assert wizard.f1_filter.last is not None and wizard.f1_filter.last.topic == "first-run"
+    wizard.f1_filter.last.close()
 
 
 def test_rerun_from_the_settings_keeps_the_store_and_updates_the_same_person(

@@ -162,3 +162,19 @@ def test_about_box_lists_versions_and_full_licence_texts(qtbot: QtBot, qapp: obj
     copied = QApplication.clipboard().text()
     assert copied == version_details() and copied.startswith("Assessor workbench ")
     assert "SQLAlchemy" in copied
+
+
+def test_f1_in_a_modal_dialog_shows_that_dialogs_page(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_search()
+    dialog = window.search_dialog
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.query_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.query_edit, timeout=2000)
+    qtbot.keyClick(dialog.query_edit, Qt.Key.Key_F1)
+    shown = window.f1_filter.last
+    assert shown is not None and shown.isVisible() and shown.topic == "search"
+    assert shown.parent() is dialog  # usable while the search dialog is modal
+    _shot(shown, "help-search")
+    qtbot.keyClick(dialog.query_edit, Qt.Key.Key_A)
+    assert dialog.query_edit.text() == "a"  # other keys are left alone

@@ -289,6 +289,9 @@ class SetupWizard(QWizard):
             b = self.button(button)
             b.setAccessibleName(b.text().replace("&", "").strip(" <>") or button.name)
         name_internal_parts(self)
+        from assessor_app.ui.help import install_f1
+
+        self.f1_filter = install_f1(self)  # the first run has no main window to offer help
         if setup.rerun:
             runner.run_op(setup.current_profile).on_success(self._prefill)
 
