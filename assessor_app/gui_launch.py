@@ -41,11 +41,16 @@ def run(data_dir: str | None, *, demo: bool = False) -> int:
 
     setup_logging()  # cheap: no logging.handlers, no slow imports
     loaded = load_settings()  # a nonsense file is kept aside here; the notice shows once
-    if loaded.warnings:
+    if loaded.notice:
         import logging
 
-        for warning in loaded.warnings:  # field names and problems only, never values
-            logging.getLogger(__name__).warning("settings: %s", warning)
+        log = logging.getLogger(__name__)
+        for name in loaded.bad_fields:  # names only, never the values
+            log.warning("setting %s not valid; its default is used", name)
+        if not loaded.bad_fields:
+            log.warning("settings file not usable; defaults used")
+        if loaded.kept_aside is not None:
+            log.warning("the settings file as it was is kept beside it (.bad-<date-time>)")
 
     from assessor_app.ui.qt_app import run_gui
 

@@ -21,7 +21,8 @@ MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
 MAX_MESSAGE = 300
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-QUIET_LOGGERS = ("httpx", "httpcore", "urllib3", "asyncio", "PIL", "fontTools")
+QUIET_LOGGERS = ("httpx", "httpcore", "urllib3", "asyncio", "PIL", "fontTools",
+                 "alembic.runtime.plugins")
 
 _HEX = r"(?i)(?<![0-9a-f])(?:0x)?[0-9a-f]{16,}(?![0-9a-f])"
 _TOKEN = r"(?<![\w/.-])(?=[\w+/=.-]*\d)(?=[\w+/=.-]*[A-Za-z])[\w+/=.-]{20,}"

@@ -167,6 +167,11 @@ class LoadResult:
         self.settings, self.warnings, self.notice, self.kept_aside = (
             settings, warnings, notice, kept_aside)
 
+    @property
+    def bad_fields(self) -> list[str]:
+        """The names of the settings that fell back to their defaults (safe to log)."""
+        return [w.split("'")[1] for w in self.warnings if w.count("'") >= 2]
+
 
 # -- migrations: each takes the dict of version N and returns version N+1 ----------------
 

@@ -139,3 +139,9 @@ def test_loading_settings_imports_nothing_slow(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "ASSESSOR_APP_CONFIG_DIR": str(tmp_path)}, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_bad_fields_are_named_for_the_log(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"theme": "purple", "backups_kept": -1}), encoding="utf-8")
+    assert sorted(load_settings(path).bad_fields) == ["backups_kept", "theme"]
