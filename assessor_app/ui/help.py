@@ -49,11 +49,14 @@ TOPICS: dict[str, Topic] = {
     "settings": Topic("Settings", ("SettingsDialog",)),
     "restore": Topic("Restore your store", ("RestoreDialog",)),
     "first-run": Topic("Setting up", ("SetupWizard",)),
-    "sync": Topic("Sync and conflicts", ("SyncView", "ConflictsView", "ConflictDialog")),
+    "sync": Topic("Sync and conflicts", ("SyncView", "ConflictsView", "ConflictsDialog",
+                                         "MergeDialog", "MergeEditor", "EnrolDialog")),
+    "handover": Topic("Hand-over mode", ("HandoverSetupDialog",)),
     "keyboard-shortcuts": Topic("Keyboard shortcuts"),
 }
-#: Windows that are not views with tasks of their own (help about help, errors).
-NO_HELP = ("HelpDialog", "AboutDialog", "ErrorDialog")
+#: Windows that are not views with tasks of their own (help about help, errors), and the
+#: family's full-screen hand-over window, where F1 must not put the assessor's help.
+NO_HELP = ("HelpDialog", "AboutDialog", "ErrorDialog", "HandoverWindow")
 #: Practitioner page tab → its page (the Overview tab is the practitioner page itself).
 TAB_TOPICS = {"Reviews": "review-editor", "Final assessment": "final-assessment",
               "Reports": "reports"}
@@ -76,11 +79,14 @@ def topic_for_class(name: str) -> str | None:
     return next((key for key, t in TOPICS.items() if name in t.views), None)
 
 
-def topic_for_widget(widget: QWidget | None) -> str:
-    """The page for what the user is looking at: the focused widget and its parents."""
+def topic_for_widget(widget: QWidget | None) -> str | None:
+    """The page for what the user is looking at: the focused widget and its parents
+    (None inside a window that shows no help, such as the family's hand-over screen)."""
     w = widget
     while w is not None:
         name = type(w).__name__
+        if name in NO_HELP:
+            return None
         if name == "PractitionerPageView":
             tabs = getattr(w, "tabs", None)
             if tabs is not None:
@@ -134,14 +140,17 @@ class HelpDialog(QDialog):
             QDesktopServices.openUrl(url)
 
 
-def show_help(parent: QWidget, topic: str | None = None) -> HelpDialog:
-    """F1: the page for the focused view (or ``topic``), in a window that stays open."""
+def show_help(parent: QWidget, topic: str | None = None) -> HelpDialog | None:
+    """F1: the page for the focused view (or ``topic``), in a window that stays open;
+    None (nothing shown) in a window that shows no help."""
     focus = QApplication.focusWidget()
     inside_help = focus is not None and isinstance(focus.window(), HelpDialog) \
         and focus.window().isVisible()
     if topic is None:
         topic = focus.window().topic if inside_help else topic_for_widget(  # type: ignore[union-attr]
             focus or parent)
+    if topic is None:
+        return None
     existing = parent.findChild(HelpDialog, "", Qt.FindChildOption.FindDirectChildrenOnly)
     dialog = existing if isinstance(existing, HelpDialog) else HelpDialog(topic, parent)
     dialog.show_topic(topic)
@@ -165,8 +174,10 @@ class F1Filter(QObject):
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier:
             window = QApplication.activeModalWidget() or QApplication.activeWindow()
             if window is not None:
-                self.last = show_help(window)
-                return True
+                shown = show_help(window)
+                if shown is not None:
+                    self.last = shown
+                return True  # consumed either way: F1 means nothing else here
         return False
 
 

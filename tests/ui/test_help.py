@@ -178,3 +178,12 @@ def test_f1_in_a_modal_dialog_shows_that_dialogs_page(qtbot: QtBot, window: Main
     _shot(shown, "help-search")
     qtbot.keyClick(dialog.query_edit, Qt.Key.Key_A)
     assert dialog.query_edit.text() == "a"  # other keys are left alone
+
+
+def test_no_help_over_windows_that_show_none(qtbot: QtBot, qapp: object) -> None:
+    from assessor_app.ui.help import topic_for_widget
+
+    box = AboutDialog()
+    qtbot.addWidget(box)
+    assert topic_for_widget(box.copy_button) is None  # a window without a page shows nothing
+    assert topic_for_widget(None) == "practitioner-list"
