@@ -14,7 +14,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWizard
+from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
 from assessor_app.app import open_context
@@ -123,7 +123,10 @@ def test_full_wizard_by_keyboard_makes_a_working_store(qtbot: QtBot, wizard: Set
     assert w.currentPage() is w.recovery
     passphrase = through_recovery(qtbot, w)
     shot(w, "4-recovery")
+    qtbot.keyClick(w, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # Copy
+    qtbot.waitUntil(lambda: QApplication.clipboard().text() == passphrase, timeout=2000)
     press_next(qtbot, w)
+    assert QApplication.clipboard().text() == ""  # leaving the page clears what it copied
 
     assert w.currentPage() is w.signing
     wait_complete(qtbot, w.signing)

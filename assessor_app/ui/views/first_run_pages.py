@@ -8,6 +8,7 @@ step has succeeded. A failure shows the error's own message and what to do, with
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import re
 from collections.abc import Callable
@@ -211,6 +212,8 @@ class RecoveryPage(BusyPage):
         self.print_button = QPushButton("&Print…", self)
         self.print_button.setAccessibleName("Print the passphrase")
         self.print_button.clicked.connect(self.print_passphrase)
+        # The installers leave QtPrintSupport out; offer printing only where it exists.
+        self.print_button.setVisible(importlib.util.find_spec("PySide6.QtPrintSupport") is not None)
         buttons = QHBoxLayout()
         for b in (self.copy_button, self.save_button, self.print_button):
             buttons.addWidget(b)
