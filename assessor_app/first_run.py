@@ -196,18 +196,9 @@ class FirstRunSetup:
         self._ctx = None
 
 
-def _settings_module() -> Any:
-    try:
-        from assessor_app import settings
-    except ImportError:  # the settings module is optional for the wizard
-        return None
-    return settings
-
-
 def _profile_from_settings() -> Profile | None:
-    settings = _settings_module()
-    if settings is None:
-        return None
+    from assessor_app import settings
+
     try:
         loaded = settings.load_settings()
     except (AppError, OSError, ValueError):
@@ -223,10 +214,9 @@ def _profile_from_settings() -> Profile | None:
 
 def _write_settings(*, identity: Profile | None = None, server: str | None = None,
                     done: bool = False) -> None:
-    """Record the set-up in settings.json (when the settings module is there)."""
-    settings = _settings_module()
-    if settings is None:
-        return
+    """Record who the user is, the server and that the set-up is done, in settings.json."""
+    from assessor_app import settings
+
     current = settings.load_settings().settings
     changes: dict[str, object] = {}
     if identity is not None:

@@ -38,7 +38,8 @@ from assessor_app.services.assessor_profile import (
 from assessor_app.ui.accessibility import name_internal_parts
 from assessor_app.ui.main_window import plain_error_text
 from assessor_app.ui.tasks import DbRunner
-from assessor_app.ui.views.first_run_pages import BusyPage, RecoveryPage, SigningPage, StorePage
+from assessor_app.ui.views.first_run_pages import BusyPage, SigningPage, StorePage
+from assessor_app.ui.views.first_run_recovery import RecoveryPage
 
 TITLE = "Set up the assessor workbench"
 
