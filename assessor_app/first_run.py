@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from assessor_app.errors import AppError
 from assessor_app.paths import DataPaths
-from assessor_app.store.keys import STORE_FILE  # light: no SQLAlchemy
 
 if TYPE_CHECKING:
     from assessor_app.app import AppContext
@@ -23,6 +22,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INCOMPLETE_MARKER = "SETUP-INCOMPLETE"
+#: store.keys.STORE_FILE, not imported: this module is on every start's path before the
+#: first paint, and store.keys brings keystore and dataclasses (~12 ms).
+STORE_FILE = "store.json"
 #: keystore's "module.Class" of a keyring backend → what a user knows it as.
 BACKEND_NAMES = {
     "keyring.backends.SecretService.Keyring": "Secret Service (GNOME Keyring or KWallet)",

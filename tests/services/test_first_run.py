@@ -30,6 +30,10 @@ def test_needs_setup_follows_the_set_up_to_its_end(setup: FirstRunSetup) -> None
 
 
 def test_a_damaged_or_demo_folder_is_not_set_up_again(tmp_path: Path) -> None:
+    from assessor_app import first_run
+    from assessor_app.store import keys
+
+    assert first_run.STORE_FILE == keys.STORE_FILE
     damaged = DataPaths(tmp_path / "damaged")
     damaged.ensure()
     (damaged.root / "store.json").write_text('{"store_id": "x"}', encoding="utf-8")
