@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from assessor_app.services.evidence import EvidenceService
     from assessor_app.services.practitioners import PractitionerService
     from assessor_app.services.reports import ReportService
+    from assessor_app.services.retention import RetentionService
     from assessor_app.services.reviews import ReviewService
     from assessor_app.services.search import SearchService
     from assessor_app.services.signing import SigningService
@@ -86,6 +87,12 @@ class AppContext:
         from assessor_app.services.search import SearchService
 
         return SearchService(self.database)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from assessor_app.services.retention import RetentionService
+
+        return RetentionService(self.database)
 
     @cached_property
     def signing(self) -> SigningService:
@@ -227,6 +234,7 @@ class StartupApi:
     documents = property(lambda self: self.context().documents)
     signing = property(lambda self: self.context().signing)
     search = property(lambda self: self.context().search)
+    retention = property(lambda self: self.context().retention)
 
     def warm_up(self) -> None:
         self.context()

@@ -72,11 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=["json"], default="json")
     ex.add_argument("--out", type=Path, required=True, metavar="FILE")
 
-    from assessor_app import cli_reports, cli_signing
+    from assessor_app import cli_reports, cli_retention, cli_signing
 
     cli_signing.register(sub, _data_dir_option)
     _COMMANDS.update(cli_signing.COMMANDS)
     _COMMANDS.update(cli_reports.register(sub, _data_dir_option))
+    _COMMANDS.update(cli_retention.register(sub, _data_dir_option))
+    from assessor_app import cli_backup
+
+    _COMMANDS.update(cli_backup.register(sub, _data_dir_option))
     return p
 
 
@@ -133,6 +137,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run(args.data_dir, demo=args.demo)
     handler: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
+    if args.command != "serve":  # the server logs through uvicorn to its own output
+        from assessor_app.logsetup import setup_logging
+
+        setup_logging()
     return handler(args)
 
 

@@ -173,3 +173,62 @@ class KeyringSecretStore:
 def new_store_key_hex() -> str:
     """A random 256-bit raw SQLCipher key, hex encoded."""
     return secrets.token_hex(32)
+
+
+# -- the idle-lock PIN: only a salted scrypt hash is kept, in the keyring ------------------
+
+PIN_ENTRY = "idle-lock-pin"
+PIN_MIN_LENGTH = 4
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+def app_secrets() -> SecretStore:
+    """The keyring entries that belong to the app rather than to one store (the PIN)."""
+    return KeyringSecretStore("app")
+
+
+def hash_pin(pin: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` (hex): slow on purpose, salted, never the PIN itself."""
+    import hashlib
+
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R,
+                            p=_SCRYPT_P, dklen=32)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    import hashlib
+    import hmac
+
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(pin.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r),
+                             p=int(p), dklen=len(digest) // 2)
+    except ValueError:
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def set_pin(store: SecretStore, pin: str) -> None:
+    from assessor_app.errors import UsageError
+
+    if len(pin) < PIN_MIN_LENGTH or pin.strip() != pin:
+        raise UsageError(f"A PIN needs at least {PIN_MIN_LENGTH} characters, with no spaces "
+                         "at either end.", "Choose a longer PIN.")
+    store.set(PIN_ENTRY, hash_pin(pin))
+
+
+def has_pin(store: SecretStore) -> bool:
+    return bool(store.get(PIN_ENTRY))
+
+
+def check_pin(store: SecretStore, pin: str) -> bool:
+    stored = store.get(PIN_ENTRY)
+    return bool(stored) and pin_matches(pin, stored or "")
+
+
+def clear_pin(store: SecretStore) -> None:
+    store.delete(PIN_ENTRY)

@@ -15,6 +15,10 @@ from pathlib import Path
 APP_NAME = "assessor-app"
 DB_FILENAME = "workbench.db"
 ENV_DATA_DIR = "ASSESSOR_APP_DATA_DIR"
+ENV_CONFIG_DIR = "ASSESSOR_APP_CONFIG_DIR"
+ENV_LOG_DIR = "ASSESSOR_APP_LOG_DIR"
+SETTINGS_FILENAME = "settings.json"
+LOG_FILENAME = "assessor-app.log"
 
 
 def _bundle_root() -> Path:
@@ -51,6 +55,43 @@ def default_demo_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "demo"
 
 
+def config_dir() -> Path:
+    """Where settings.json lives: outside the data folder, since the data folder is a setting."""
+    env = os.environ.get(ENV_CONFIG_DIR)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def settings_file() -> Path:
+    return config_dir() / SETTINGS_FILENAME
+
+
+def log_dir() -> Path:
+    """The rotating log's folder (platformdirs' user log dir; ``ASSESSOR_APP_LOG_DIR`` wins)."""
+    env = os.environ.get(ENV_LOG_DIR)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False))
+
+
+def configured_data_folder() -> str | None:
+    """The data folder chosen in the settings, read without side effects (None if unset or
+    unreadable: ``settings.load_settings`` is what reports and repairs a bad file)."""
+    import json
+
+    try:
+        with open(settings_file(), "rb") as fh:
+            value = json.loads(fh.read(1_000_000)).get("data_folder")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) and value.strip() else None
+
+
 class DataPaths:
     """Every file the app keeps in one data folder.
 
@@ -80,7 +121,7 @@ class DataPaths:
     def resolve(cls, data_dir: str | os.PathLike[str] | None) -> DataPaths:
         if data_dir:
             return cls(Path(data_dir).expanduser().resolve())
-        env = os.environ.get(ENV_DATA_DIR)
+        env = os.environ.get(ENV_DATA_DIR) or configured_data_folder()
         if env:
             return cls(Path(env).expanduser().resolve())
         return cls(default_data_dir())

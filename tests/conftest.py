@@ -51,6 +51,16 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path_factory: pytest.TempPathFactory,
+              monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings and logs in a temporary folder, never the real user's config or log folder."""
+    root = tmp_path_factory.mktemp("user-dirs")
+    monkeypatch.setenv("ASSESSOR_APP_CONFIG_DIR", str(root / "config"))
+    monkeypatch.setenv("ASSESSOR_APP_LOG_DIR", str(root / "log"))
+    return root
+
+
 @pytest.fixture
 def secrets() -> MemorySecretStore:
     return MemorySecretStore()

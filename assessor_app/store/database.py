@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assessor_app.keystore import SecretStore
 from assessor_app.paths import DataPaths
 from assessor_app.store import engine as engine_mod
-from assessor_app.store.keys import STORE_FILE, is_demo_folder, key_name, resolve_key
+from assessor_app.store.keys import STORE_FILE, StoreKey, is_demo_folder, key_name, resolve_key
 from assessor_app.store.migrate import MigrationResult, ensure_current
 from assessor_app.store.uow import UnitOfWork, make_session_factory
 
@@ -55,13 +55,27 @@ def open_database(
         engine_mod.probe(paths.db, key)
     eng = engine_mod.make_engine(paths.db, key, synchronous=synchronous)
     try:
-        result = ensure_current(eng, paths.db, paths.backups, migrations_dir)
+        result = ensure_current(eng, paths.db, paths.backups, migrations_dir,
+                                before=lambda label: _backup_before(paths, sk, label))
         factory = make_session_factory(eng)
         _ensure_meta(factory, store_id, demo)
     except BaseException:
         eng.dispose()
         raise
     return Database(paths, eng, factory, store_id, demo, result)
+
+
+def _backup_before(paths: DataPaths, sk: StoreKey, label: str) -> Path:
+    """A restorable backup (``backup_file.py``) in the data folder's backups folder."""
+    from assessor_app import __version__
+    from assessor_app.store import backup_file
+
+    paths.backups.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    dest = backup_file.backup_name(paths.backups, label, now)
+    backup_file.take_backup(paths.db, sk.key_hex, dest, store_id=sk.store_id, label=label,
+                            demo=sk.demo, app_version=__version__, now=now)
+    return dest
 
 
 def _ensure_meta(factory: sessionmaker[Session], store_id: str, demo: bool) -> None:

@@ -6,7 +6,9 @@ so that a store that is already current never imports Alembic (about 0.3-0.9 s h
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +17,8 @@ from sqlalchemy import Engine, inspect, text
 
 from assessor_app.errors import MigrationFailed, StoreTooNew
 from assessor_app.store.revision import script_info
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,10 @@ def upgrade(engine: Engine, migrations_dir: Path, revision: str = "head") -> Non
         command.upgrade(cfg, revision)
 
 
-def ensure_current(engine: Engine, db_path: Path, backups: Path, migrations_dir: Path) -> MigrationResult:
+def ensure_current(engine: Engine, db_path: Path, backups: Path, migrations_dir: Path,
+                   before: Callable[[str], object] | None = None) -> MigrationResult:
+    """Upgrade to head. First the exact file copy (the fallback a failed upgrade leaves
+    beside the store), then ``before(label)``: a restorable backup (backup_file.py)."""
     info = script_info(migrations_dir)
     current = current_revision(engine)
     if current == info.head:
@@ -79,6 +86,11 @@ def ensure_current(engine: Engine, db_path: Path, backups: Path, migrations_dir:
     backup = None
     if current is not None or _has_user_tables(engine):
         backup = backup_copy(engine, db_path, backups, f"before-{info.head}")
+        if before is not None:
+            try:
+                before("before-migration")
+            except Exception as exc:  # the exact copy above is the fallback
+                log.warning("no backup file before the migration (%s)", type(exc).__name__)
     try:
         upgrade(engine, migrations_dir)
     except Exception as exc:

@@ -44,7 +44,8 @@ def heat_text(level: int, palette: QPalette) -> QColor:
 
 def stage_fill(index: int, palette: QPalette, *, current: bool) -> QColor:
     colour = QColor(STAGE_HUES[index % len(STAGE_HUES)])
-    colour.setAlpha((120 if current else 70) if is_dark(palette) else (110 if current else 60))
+    # Stage titles are drawn on the band: on dark, lighter hues need a thinner wash (4.5:1).
+    colour.setAlpha((80 if current else 50) if is_dark(palette) else (110 if current else 60))
     return colour
 
 

@@ -22,6 +22,7 @@ from assessor_app.ui.views.practitioner_list import PractitionerListView
 if TYPE_CHECKING:  # the DTO modules load with the store, after the first paint
     from assessor_app.domain.dto import PractitionerPage, PractitionerRow
     from assessor_app.ui.api import WorkbenchApi
+    from assessor_app.ui.preferences import Preferences
     from assessor_app.ui.views.practitioner_page import PractitionerPageView
 
 APP_TITLE = "Assessor workbench"
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self._open_enrolment: str | None = None
         self.evidence_dialog: QWidget | None = None  # the last editor window opened
         self._warmed = False
+        self.preferences: Preferences | None = None  # set by run_gui; built on demand otherwise
         self.setWindowTitle(f"{title} — {DEMO_MARKER}" if demo else title)
         self.setAccessibleName(title)
         self.resize(1280, 800)
@@ -118,6 +120,11 @@ class MainWindow(QMainWindow):
 
         self.refresh_action = action("&Refresh", "F5", self.refresh,
                                      "Read the list and page again from your store", file_menu)
+        self.settings_action = action("&Settings…", "Ctrl+,", self.open_settings,
+                                      "Folders, server, autosave, idle lock, reports, theme",
+                                      file_menu)
+        self.backup_action = action("&Back up now", "Ctrl+Shift+B", self.back_up_now,
+                                    "Write an encrypted backup of your store now", file_menu)
         file_menu.addSeparator()
         self.quit_action = action("&Quit", "Ctrl+Q", self.close, "Close the workbench", file_menu)
         self.focus_list_action = action("Practitioner &list", "Ctrl+1", self.focus_list,
@@ -144,6 +151,39 @@ class MainWindow(QMainWindow):
             self.new_evidence_actions[kind] = action(
                 text, "", lambda *_, k=kind: self.new_evidence(k),
                 f"{text.replace('&', '')} for the open practitioner", evidence_menu)
+        self._build_help_menu(action)
+
+    def _build_help_menu(self, action: Callable[..., QAction]) -> None:
+        """Help: F1 works in every window of the app (editors and dialogs too)."""
+        help_menu = self.menuBar().addMenu("&Help")
+        self.help_action = action("&Help for this view", "F1", self.show_help,
+                                  "What this view is for and its keys", help_menu)
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        from assessor_app.ui.help import install_f1
+
+        self.f1_filter = install_f1(self)  # F1 in modal editors and dialogs too
+        self.shortcuts_action = action("&Keyboard shortcuts", "", self.show_shortcuts,
+                                       "Every keyboard shortcut of the workbench", help_menu)
+        help_menu.addSeparator()
+        self.about_action = action("&About the assessor workbench", "", self.show_about,
+                                   "Version and licences", help_menu)
+
+    def show_help(self) -> None:
+        from assessor_app.ui.help import show_help
+
+        self.help_dialog = show_help(self)
+
+    def show_shortcuts(self) -> None:
+        from assessor_app.ui.help import show_help
+
+        self.help_dialog = show_help(self, "keyboard-shortcuts")
+
+    def show_about(self) -> None:
+        from assessor_app.ui.views.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # -- store and data -------------------------------------------------------
     def set_api(self, api: WorkbenchApi) -> None:
@@ -256,7 +296,30 @@ class MainWindow(QMainWindow):
 
     def _on_unhandled_failure(self, exc: object) -> None:
         if isinstance(exc, BaseException):
+            from assessor_app.ui.error_dialog import show_error
+
             self.statusBar().showMessage(plain_error_text(exc), 10_000)
+            show_error(exc, self)
+
+    def open_settings(self) -> None:
+        """Ctrl+,: the settings dialog (its changes apply at once where practical)."""
+        from assessor_app.ui.views.settings_dialog import SettingsDialog
+
+        if self.preferences is None:
+            from assessor_app.settings import load_settings
+            from assessor_app.ui.preferences import Preferences
+
+            self.preferences = Preferences(load_settings().settings, parent=self)
+        dialog = SettingsDialog(self.preferences, self.runner, self.api, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def back_up_now(self) -> None:
+        """Ctrl+Shift+B: a backup into the backups folder, on the DB thread."""
+        from assessor_app.ui.store_recovery import back_up_now
+
+        back_up_now(self, self.runner, self.api)
 
     # -- navigation -----------------------------------------------------------
     def focus_list(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 if TYPE_CHECKING:
+    from assessor_app.settings import LoadResult
     from assessor_app.ui.api import WorkbenchApi
 
 PROBE_ENV = "ASSESSOR_APP_STARTUP_PROBE"
@@ -109,6 +110,23 @@ def use_bundled_font_if_needed(app: QApplication) -> str:
         QFontDatabase.addApplicationFont(str(ttf))
     app.setFont(QFont("DejaVu Sans", app.font().pointSize()))
     return "bundled"
+def show_settings_notice(text: str, parent: QWidget) -> QMessageBox:
+    """Once, after a bad settings file was kept aside (or bad values replaced)."""
+    box = QMessageBox(QMessageBox.Icon.Information, "Assessor workbench", text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAccessibleName("Settings notice")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def install_error_dialog(window: QWidget) -> None:
+    """From the first paint on, an unexpected error shows the error dialog, not a traceback
+    (imported here, not before the paint: it costs ~20 ms)."""
+    from assessor_app.ui.error_dialog import install_excepthook
+
+    install_excepthook(lambda: window)
 
 
 def _probe(event: str) -> None:
@@ -116,8 +134,16 @@ def _probe(event: str) -> None:
 
 
 def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor workbench",
-            demo: bool = False, argv: list[str] | None = None, today: date | None = None) -> int:
-    """Show the main window, then open the store on the DB thread; returns the exit code."""
+            demo: bool = False, argv: list[str] | None = None, today: date | None = None,
+            settings: LoadResult | None = None,
+            recover: Callable[..., bool] | None = None,
+            on_started: Callable[..., None] | None = None) -> int:
+    """Show the main window, then open the store on the DB thread; returns the exit code.
+
+    ``recover(exc, window, runner, reopen, give_up)`` may take over a failed open (True: it
+    offers a restore, then calls ``reopen`` or ``give_up``); ``on_started(window, runner,
+    api, reopen)`` runs once the list is on screen (``ui/store_recovery.py``).
+    """
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("assessor-app")
@@ -131,10 +157,18 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
 
     probe = os.environ.get(PROBE_ENV) == "1"
     quit_after_probe = probe and os.environ.get(PROBE_QUIT_ENV) == "1"
+    from assessor_app.settings import Settings
+    from assessor_app.ui.preferences import Preferences
+
+    prefs = Preferences(settings.settings if settings else Settings())
+    prefs.apply_theme()  # before any widget exists: no flash of the wrong theme, no repaint
     runner = DbRunner()
     window = MainWindow(runner, today=(lambda: today) if today else date.today,
                         demo=demo, title=title)
     state: dict[str, Any] = {"opening": False, "api": None, "listed": False}
+    prefs.setParent(window)
+    window.preferences = prefs
+    previous_hook = sys.excepthook
 
     def on_open(api: WorkbenchApi) -> None:
         state["api"] = api
@@ -144,6 +178,9 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         code = exit_code_for(exc)
         message, hint = start_error_text(exc)
         window.show_store_error(f"{message}\n{hint}".strip())
+        if recover is not None and not quit_after_probe and \
+                recover(exc, window, runner, reopen, lambda: app.exit(code)):
+            return
         if quit_after_probe:
             print(f"{message} {hint}".strip(), file=sys.stderr, flush=True)
             app.exit(code)
@@ -151,6 +188,11 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         box = build_start_error_box(exc, window)
         box.finished.connect(lambda _result: app.exit(code))
         box.open()
+
+    def reopen() -> None:  # after a restore: open the (new) store again
+        state["opening"] = False
+        state["listed"] = False
+        open_store()
 
     def open_store() -> None:
         if state["opening"]:
@@ -162,6 +204,10 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         if probe:
             _probe("first_paint")
         QTimer.singleShot(0, open_store)  # after this paint has reached the screen
+        QTimer.singleShot(0, lambda: prefs.attach(window, runner))  # idle lock: may ask the keyring
+        QTimer.singleShot(0, lambda: install_error_dialog(window))
+        if settings is not None and settings.notice and not quit_after_probe:
+            QTimer.singleShot(0, lambda: show_settings_notice(settings.notice, window))
 
     def on_list_ready() -> None:
         if state["listed"]:
@@ -169,6 +215,8 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         state["listed"] = True
         if probe:
             _probe("list_ready")
+        if on_started is not None and not quit_after_probe:
+            on_started(window, runner, state["api"], reopen)
         if quit_after_probe:
             app.exit(0)  # not quit(): in Qt 6.12 a quit() leaves later event loops exiting at once
 
@@ -186,6 +234,9 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
     try:
         code = app.exec()
     finally:
+        sys.excepthook = previous_hook
+        if prefs.idle_lock is not None:
+            prefs.idle_lock.shutdown()
         close = getattr(state["api"], "close", None)
         runner.shutdown(final=close if callable(close) else None)
         window.close()

@@ -20,6 +20,17 @@ from assessor_app.ui.tasks import DbRunner
 
 DELAY_MS = 500
 RETRY_MS = 2_000
+_default_delay_ms = DELAY_MS  # the settings' autosave delay; changes apply to the next keystroke
+
+
+def set_default_delay_ms(ms: int) -> None:
+    """Set by the settings (``autosave_seconds``) for every editor that did not ask for its own."""
+    global _default_delay_ms
+    _default_delay_ms = max(int(ms), 100)
+
+
+def default_delay_ms() -> int:
+    return _default_delay_ms
 
 
 class Autosaver(QObject):
@@ -27,7 +38,7 @@ class Autosaver(QObject):
     status_changed = Signal(str)  # "Saving…", "Saved 14:02", or a plain error
 
     def __init__(self, runner: DbRunner, save_fn: Callable[[dict[str, str]], Any],
-                 parent: QObject | None = None, *, delay_ms: int = DELAY_MS,
+                 parent: QObject | None = None, *, delay_ms: int | None = None,
                  clock: Callable[[], datetime] = datetime.now) -> None:
         super().__init__(parent)
         self._runner = runner
@@ -48,7 +59,8 @@ class Autosaver(QObject):
 
     def changed(self, name: str, text: str) -> None:
         self._pending[name] = text
-        self.timer.start(self._delay)  # restarts: DELAY_MS after the last keystroke
+        # restarts: the delay after the last keystroke
+        self.timer.start(self._delay if self._delay is not None else _default_delay_ms)
 
     def flush(self) -> None:
         """Send what is pending now (also used when the editor closes)."""
