@@ -149,7 +149,6 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
     app.setApplicationName("assessor-app")
     app.setOrganizationName("assessor-app")
     app.setDesktopFileName("assessor-app")  # matches packaging/linux/assessor-app.desktop
-    app.setWindowIcon(app_icon())
     use_bundled_font_if_needed(app)
 
     from assessor_app.ui.main_window import MainWindow
@@ -203,6 +202,8 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
     def on_first_paint() -> None:
         if probe:
             _probe("first_paint")
+        # the icon's PNGs load after the first paint: title bars and task bars pick it up
+        QTimer.singleShot(0, lambda: app.setWindowIcon(app_icon()))
         QTimer.singleShot(0, open_store)  # after this paint has reached the screen
         QTimer.singleShot(0, lambda: prefs.attach(window, runner))  # idle lock: may ask the keyring
         QTimer.singleShot(0, lambda: install_error_dialog(window))
