@@ -8,8 +8,8 @@ class has a page and that every shortcut a page lists exists in the code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from assessor_app.paths import resources_dir
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(NamedTuple):
+    """(A NamedTuple, not a dataclass: this module loads before the first paint, and
+    ``dataclasses`` with ``inspect`` costs about 40 ms to import.)"""
+
     title: str
     views: tuple[str, ...] = ()  # class names of the widgets this page explains
 

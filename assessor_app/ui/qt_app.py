@@ -129,8 +129,16 @@ def install_error_dialog(window: QWidget) -> None:
     install_excepthook(lambda: window)
 
 
+#: modules the first paint must not wait for (tests/e2e/test_first_paint_imports.py)
+SLOW_MODULES = ("sqlalchemy", "alembic", "reportlab", "pyhanko", "httpx", "keyring",
+                "dataclasses", "pydantic", "fastapi", "cryptography", "yaml")
+
+
 def _probe(event: str) -> None:
     print(f"{event} {seconds_since_start():.3f}", flush=True)
+    if event == "first_paint" and os.environ.get(PROBE_ENV + "_MODULES") == "1":
+        loaded = [m for m in SLOW_MODULES if m in sys.modules]
+        print(f"loaded_at_first_paint {','.join(loaded) or '-'}", file=sys.stderr, flush=True)
 
 
 def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor workbench",
