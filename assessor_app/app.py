@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from assessor_app.services.catalogue import CatalogueService
     from assessor_app.services.documents import DocumentService
     from assessor_app.services.evidence import EvidenceService
+    from assessor_app.services.handover import HandoverService
     from assessor_app.services.practitioners import PractitionerService
     from assessor_app.services.reports import ReportService
     from assessor_app.services.reviews import ReviewService
@@ -68,6 +69,13 @@ class AppContext:
         from assessor_app.services.evidence import EvidenceService
 
         return EvidenceService(self.database, self.catalogue.catalogue)
+
+    @cached_property
+    def handover(self) -> HandoverService:
+        from assessor_app.services.handover import HandoverService
+
+        return HandoverService(self.database, self.catalogue.catalogue,
+                               resources_dir() / "feedback")
 
     @cached_property
     def reviews(self) -> ReviewService:
@@ -221,6 +229,7 @@ class StartupApi:
     # The services the GUI's tabs use, declared so the GUI can see what this api offers
     # (``hasattr`` on the class) without building anything.
     evidence = property(lambda self: self.context().evidence)
+    handover = property(lambda self: self.context().handover)
     reviews = property(lambda self: self.context().reviews)
     assessment = property(lambda self: self.context().assessment)
     reports = property(lambda self: self.context().reports)

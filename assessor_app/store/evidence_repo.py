@@ -14,7 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessor_app.domain.enums import EvidenceKind
-from assessor_app.domain.evidence_forms import FieldDef, form_for, parse_date
+from assessor_app.domain.evidence_forms import (
+    EVIDENCE_COLUMNS,
+    FieldDef,
+    form_for,
+    parse_date,
+)
 from assessor_app.store.base import utcnow
 from assessor_app.store.models import (
     Evidence,
@@ -95,7 +100,7 @@ def read(session: Session, evidence_id: str) -> tuple[Evidence, dict[str, str]] 
     ev, detail = found
     values = {}
     for f in form_for(ev.kind):
-        row = ev if f.name in ("title", "occurred_on") else detail
+        row = ev if f.name in EVIDENCE_COLUMNS else detail
         values[f.name] = _to_text(f, getattr(row, f.name, None))
     return ev, values
 
@@ -114,7 +119,7 @@ def write(session: Session, evidence_id: str, values: dict[str, str]) -> Evidenc
         value = _from_text(f, text)
         if name == "occurred_on" and value is None:
             continue  # the evidence row always has a date; an emptied field keeps the last one
-        row = ev if name in ("title", "occurred_on") else detail
+        row = ev if name in EVIDENCE_COLUMNS else detail
         if getattr(row, name) != value:
             setattr(row, name, value)
     return ev
