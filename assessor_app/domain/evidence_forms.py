@@ -151,6 +151,7 @@ class EvidenceForm:
     stage_id: str
     stage_title: str
     values: dict[str, str] = field(default_factory=dict)
+    ratings: dict[str, int] = field(default_factory=dict)  # feedback: {question: 1..5}
 
     @property
     def fields(self) -> tuple[FieldDef, ...]:

@@ -81,6 +81,7 @@ class HandoverStart:
     set_id: str
     respondent_type: str
     age_band: str = ""
+    practitioner_present: bool = False
 
 
 def rating_fields(ratings: Mapping[str, int]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from assessor_app.domain.evidence_forms import (
 )
 from assessor_app.errors import NotFound, UsageError
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
-from assessor_app.store import evidence_repo, queries
+from assessor_app.store import evidence_repo, feedback_repo, queries
 from assessor_app.store.database import Database
 
 
@@ -102,9 +102,11 @@ class EvidenceService:
             ev, values = found
             ctx = self._context(uow.session, ev.enrolment_id)
             stage_id, stage_title = self._stage(ctx, ev.occurred_on)
+            ratings = (feedback_repo.ratings(uow.session, evidence_id)
+                       if ev.kind == EvidenceKind.FEEDBACK_LIVED.value else {})
             uow.commit()  # a missing detail row was added on read
         return EvidenceForm(ev.id, ev.enrolment_id, ev.kind, ev.status, ev.stage_id or stage_id,
-                            stage_title, values)
+                            stage_title, values, ratings)
 
     def autosave(self, evidence_id: str, fields: dict[str, str]) -> AutosaveResult:
         """Write the given fields in one small transaction.

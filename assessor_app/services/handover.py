@@ -126,6 +126,7 @@ class HandoverService:
                 "method": "hand-over", "format": fset.format, "transcribed": "no",
                 "respondent_type": choice.respondent_type, "age_band": age_band,
                 "respondent_ref": ref, "consent": "",
+                "practitioner_present": "yes" if choice.practitioner_present else "no",
                 "title": feedback_title(choice.respondent_type, age_band, anonymous)})
             uow.commit()
         return HandoverSession(evidence_id, fset, ref, answers)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self._page_op: Op | None = None
         self._open_enrolment: str | None = None
         self.evidence_dialog: QWidget | None = None  # the last editor window opened
+        self.handover_launcher: QObject | None = None  # the last hand-over started
         self._warmed = False
         self.setWindowTitle(f"{title} — {DEMO_MARKER}" if demo else title)
         self.setAccessibleName(title)
@@ -144,6 +145,12 @@ class MainWindow(QMainWindow):
             self.new_evidence_actions[kind] = action(
                 text, "", lambda *_, k=kind: self.new_evidence(k),
                 f"{text.replace('&', '')} for the open practitioner", evidence_menu)
+        evidence_menu.addSeparator()
+        self.handover_action = action(
+            "New feedback from a famil&y…", "Ctrl+Shift+H",
+            lambda: self.start_handover(),
+            "Full-screen feedback form for a parent, carer or child; coming back needs your PIN",
+            evidence_menu)
 
     # -- store and data -------------------------------------------------------
     def set_api(self, api: WorkbenchApi) -> None:
@@ -243,8 +250,24 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda *_: self.refresh())  # after the dialog's last autosave
         dialog.editor.finalised.connect(self.refresh)
+        dialog.editor.handover_requested.connect(
+            lambda eid, d=dialog: (d.accept(), self.start_handover(eid)))
         self.evidence_dialog = dialog
         dialog.open()
+
+    def start_handover(self, evidence_id: str = "") -> None:
+        """Hand-over mode for the open practitioner (a new record, or ``evidence_id``'s draft)."""
+        if self.api is None or not (self._open_enrolment or evidence_id):
+            self.statusBar().showMessage("Open a practitioner first (Ctrl+1, then Enter).", 5000)
+            return
+        from assessor_app.ui.views.handover_setup import HandoverLauncher
+
+        launcher = HandoverLauncher(self.runner, self.api, self, self._open_enrolment or "",
+                                    evidence_id)
+        launcher.done.connect(lambda eid: (self.refresh(), self.open_evidence(eid)))
+        launcher.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.handover_launcher = launcher
+        launcher.start()
 
     def _on_failure(self, exc: BaseException) -> None:
         self._page_op = None

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm, FieldDef
+from assessor_app.domain.report_fields import KEY_LABELS
 from assessor_app.ui.tasks import DbRunner, on_worker
 from assessor_app.ui.widgets.autosave import Autosaver
 from assessor_app.ui.widgets.privacy_highlighter import PrivacyHighlighter
@@ -110,6 +111,7 @@ class EvidenceEditor(QWidget):
     finalised = Signal()
     failed = Signal(str)
     links_saved = Signal()  # the standards links have been committed
+    handover_requested = Signal(str)  # evidence id: hand this feedback form to the family
 
     def __init__(self, runner: DbRunner, api: Any, evidence_id: str,
                  parent: QWidget | None = None, *, delay_ms: int | None = None) -> None:
@@ -147,10 +149,22 @@ class EvidenceEditor(QWidget):
         self.final_button.setToolTip("Checks the required fields, then marks the record final")
         self.final_button.clicked.connect(self._on_final_button)
         self.final_button.setEnabled(False)
+        self.handover_button = QPushButton("&Hand over to the family…", self)
+        self.handover_button.setAccessibleName("Hand the laptop to the family to fill this in")
+        self.handover_button.setToolTip("Full screen, large print, one question at a time; "
+                                        "coming back needs your PIN")
+        self.handover_button.clicked.connect(
+            lambda: self.handover_requested.emit(self.evidence_id))
+        self.handover_button.hide()
+        self.ratings_label = QLabel(self)
+        self.ratings_label.setWordWrap(True)
+        self.ratings_label.setAccessibleName("Ratings given")
+        self.ratings_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
+        top.addWidget(self.handover_button)
         top.addWidget(self.final_button)
         status_row = QHBoxLayout()
         status_row.addWidget(self.state_label)
@@ -223,6 +237,8 @@ class EvidenceEditor(QWidget):
                 self.form_layout.addRow(label, widget)
                 self.inputs[f.name] = widget
                 _change_signal(widget).connect(lambda *_, n=f.name: self._changed(n))
+            if form.kind == EvidenceKind.FEEDBACK_LIVED.value:
+                self._feedback_extras(form)
             note = QLabel("* needed before the record can be marked final", self.form_widget)
             note.setAccessibleName("Required fields note")
             self.form_layout.addRow(note)
@@ -244,6 +260,8 @@ class EvidenceEditor(QWidget):
             else:
                 widget.setEnabled(draft)
         self.picker.set_editable(draft)
+        lived = self.form is not None and self.form.kind == EvidenceKind.FEEDBACK_LIVED.value
+        self.handover_button.setVisible(lived and draft)
         self.final_button.setText("Mark &final" if draft else "&Edit again")
         self.final_button.setAccessibleName("Mark this evidence final" if draft
                                             else "Edit this final evidence again")
@@ -266,6 +284,30 @@ class EvidenceEditor(QWidget):
 
     def _changed(self, name: str) -> None:
         self.autosaver.changed(name, input_text(self.inputs[name]))
+
+    # -- lived-experience feedback ---------------------------------------------
+    def _feedback_extras(self, form: EvidenceForm) -> None:
+        """The ratings given (read-only) and the paper-form flag kept in step with the method."""
+        self.ratings_label.setParent(self.form_widget)
+        self.ratings_label.setText(ratings_text(form.ratings))
+        title = QLabel("Ratings given", self.form_widget)
+        title.setBuddy(self.ratings_label)
+        self.form_layout.addRow(title, self.ratings_label)
+        method, paper = self.inputs.get("method"), self.inputs.get("transcribed")
+        if isinstance(method, QComboBox) and isinstance(paper, QCheckBox):
+            def method_changed(text: str) -> None:
+                if (text == "transcribed") != paper.isChecked() and \
+                        (text == "transcribed" or text.strip() == ""):
+                    paper.setChecked(text == "transcribed")
+
+            def paper_changed(on: bool) -> None:
+                if on and method.currentText().strip() in ("", "form"):
+                    method.setCurrentText("transcribed")
+                elif not on and method.currentText() == "transcribed":
+                    method.setCurrentText("form")
+
+            method.currentTextChanged.connect(method_changed)
+            paper.toggled.connect(paper_changed)
 
     def _on_saved(self, result: object) -> None:
         if isinstance(result, AutosaveResult):
@@ -340,6 +382,14 @@ class EvidenceEditor(QWidget):
         """Send any pending keystrokes now (they are written before any later op)."""
         self.autosaver.flush()
         self.flush_links()
+
+
+def ratings_text(ratings: dict[str, int]) -> str:
+    """"Listened to me: 5 of 5" lines, in the order given; a plain note when there are none."""
+    if not ratings:
+        return "None given"
+    return "\n".join(f"{KEY_LABELS.get(k, k.replace('_', ' ').capitalize())}: {v} of 5"
+                     for k, v in ratings.items())
 
 
 class EvidenceDialog(QDialog):
