@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         from assessor_app.ui.views.handover_setup import HandoverLauncher
 
         launcher = HandoverLauncher(self.runner, self.api, self, self._open_enrolment or "",
-                                    evidence_id)
+                                    evidence_id, self._today())
         launcher.done.connect(lambda eid: (self.refresh(), self.open_evidence(eid)))
         launcher.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.handover_launcher = launcher

@@ -7,6 +7,7 @@ the feedback record's id so the main window can open it in the normal editor.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -135,8 +136,9 @@ class HandoverLauncher(QObject):
     window_shown = Signal()
 
     def __init__(self, runner: DbRunner, api: Any, parent: QWidget, enrolment_id: str,
-                 evidence_id: str = "") -> None:
+                 evidence_id: str = "", today: date | None = None) -> None:
         super().__init__(parent)
+        self._today = today
         self._runner, self._api, self._parent = runner, api, parent
         self._enrolment, self._evidence = enrolment_id, evidence_id
         self.dialog: HandoverSetupDialog | None = None
@@ -157,7 +159,7 @@ class HandoverLauncher(QObject):
         self.dialog.pin.clear()
         self.dialog.pin_again.clear()
         self._runner.run_op(on_worker(self._api, "handover", "start"), self._enrolment, choice,
-                            self._evidence) \
+                            self._evidence, self._today) \
             .on_success(lambda session: self._show(session, pin)).on_failure(self._fail)
 
     def _show(self, session: Any, pin: str) -> None:

@@ -342,12 +342,22 @@ class HandoverWindow(QWidget):
             self.lock_message.setText("")
 
     def unlock(self) -> None:
+        """Back to the app; ``unlocked`` once the last answers are written (or failing and
+        being retried by this window's autosaver, which lives on while hidden)."""
         if not self.declined:
             self.autosaver.flush()
         self._unlocked = True
         self._release()
         self.close()
-        self.unlocked.emit(self.evidence_id)
+        self._emit_when_saved()
+
+    def _emit_when_saved(self) -> None:
+        if not self._alive():
+            return
+        if self.declined or self.autosaver.clean or self.autosaver.status.startswith("Not saved"):
+            self.unlocked.emit(self.evidence_id)
+        else:
+            QTimer.singleShot(20, self._emit_when_saved)
 
     def _release(self) -> None:
         app = QApplication.instance()
