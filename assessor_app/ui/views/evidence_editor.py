@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm, FieldDef
-from assessor_app.domain.report_fields import KEY_LABELS
 from assessor_app.ui.tasks import DbRunner, on_worker
+from assessor_app.ui.views.feedback_fields import feedback_extras
 from assessor_app.ui.widgets.autosave import Autosaver
 from assessor_app.ui.widgets.privacy_highlighter import PrivacyHighlighter
 from assessor_app.ui.widgets.standards_picker import StandardsPicker
@@ -160,6 +160,7 @@ class EvidenceEditor(QWidget):
         self.ratings_label.setWordWrap(True)
         self.ratings_label.setAccessibleName("Ratings given")
         self.ratings_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ratings_label.hide()  # shown in the form for family feedback only
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
@@ -238,7 +239,8 @@ class EvidenceEditor(QWidget):
                 self.inputs[f.name] = widget
                 _change_signal(widget).connect(lambda *_, n=f.name: self._changed(n))
             if form.kind == EvidenceKind.FEEDBACK_LIVED.value:
-                self._feedback_extras(form)
+                feedback_extras(form, self.form_widget, self.form_layout, self.inputs,
+                                self.ratings_label)
             note = QLabel("* needed before the record can be marked final", self.form_widget)
             note.setAccessibleName("Required fields note")
             self.form_layout.addRow(note)
@@ -284,30 +286,6 @@ class EvidenceEditor(QWidget):
 
     def _changed(self, name: str) -> None:
         self.autosaver.changed(name, input_text(self.inputs[name]))
-
-    # -- lived-experience feedback ---------------------------------------------
-    def _feedback_extras(self, form: EvidenceForm) -> None:
-        """The ratings given (read-only) and the paper-form flag kept in step with the method."""
-        self.ratings_label.setParent(self.form_widget)
-        self.ratings_label.setText(ratings_text(form.ratings))
-        title = QLabel("Ratings given", self.form_widget)
-        title.setBuddy(self.ratings_label)
-        self.form_layout.addRow(title, self.ratings_label)
-        method, paper = self.inputs.get("method"), self.inputs.get("transcribed")
-        if isinstance(method, QComboBox) and isinstance(paper, QCheckBox):
-            def method_changed(text: str) -> None:
-                if (text == "transcribed") != paper.isChecked() and \
-                        (text == "transcribed" or text.strip() == ""):
-                    paper.setChecked(text == "transcribed")
-
-            def paper_changed(on: bool) -> None:
-                if on and method.currentText().strip() in ("", "form"):
-                    method.setCurrentText("transcribed")
-                elif not on and method.currentText() == "transcribed":
-                    method.setCurrentText("form")
-
-            method.currentTextChanged.connect(method_changed)
-            paper.toggled.connect(paper_changed)
 
     def _on_saved(self, result: object) -> None:
         if isinstance(result, AutosaveResult):
@@ -382,14 +360,6 @@ class EvidenceEditor(QWidget):
         """Send any pending keystrokes now (they are written before any later op)."""
         self.autosaver.flush()
         self.flush_links()
-
-
-def ratings_text(ratings: dict[str, int]) -> str:
-    """"Listened to me: 5 of 5" lines, in the order given; a plain note when there are none."""
-    if not ratings:
-        return "None given"
-    return "\n".join(f"{KEY_LABELS.get(k, k.replace('_', ' ').capitalize())}: {v} of 5"
-                     for k, v in ratings.items())
 
 
 class EvidenceDialog(QDialog):

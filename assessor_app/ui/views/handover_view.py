@@ -9,11 +9,9 @@ stay hidden until it is given. Type sizes are multiples of the OS font, never pi
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -31,14 +29,10 @@ from PySide6.QtWidgets import (
 
 from assessor_app.ui.tasks import DbRunner, on_worker
 from assessor_app.ui.views import handover_pages as parts
+from assessor_app.ui.views.handover_lock import AppGuard, PinCheck
 from assessor_app.ui.widgets.autosave import Autosaver
 
-MAX_TRIES, WAIT_MS = 5, 30_000  # wrong PINs before a pause
-_LEAVE_KEYS = {Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Tab, Qt.Key.Key_Q, Qt.Key.Key_W}
-
-
-def _pin_digest(pin: str, salt: bytes) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, 50_000)
+WAIT_MS = 30_000  # the pause after too many wrong PINs
 
 
 class HandoverWindow(QWidget):
@@ -55,13 +49,10 @@ class HandoverWindow(QWidget):
         self._runner, self._api, self.session = runner, api, session
         self.evidence_id: str = session.evidence_id
         self.fset = session.feedback_set
-        self._salt = os.urandom(16)
-        self._pin = _pin_digest(pin, self._salt)
-        self._tries = 0
+        self._pin = PinCheck(pin)
         self.finished_feedback = False  # thanked or declined: no way back to the questions
         self.declined = False
         self._unlocked = False
-        self._hidden: list[QWidget] = []
         self._quiet = False  # restoring or declined: changes are not answers
         self.setWindowTitle("Feedback")
         self.setAccessibleName("Feedback form")
@@ -123,12 +114,10 @@ class HandoverWindow(QWidget):
         outer.addStretch(1)
         self._restore(session.answers)
         self.go(self.consent_page)
-        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
-        if hide_others:
-            self._hidden = [w for w in QApplication.topLevelWidgets()
-                            if w is not self and w.isVisible() and w.isWindow()]
-            for w in self._hidden:
-                w.hide()
+        self.guard = AppGuard(self)
+        self.guard.leave_requested.connect(self._way_out)
+        self.guard.key_pressed.connect(self._key)
+        self.guard.start(hide_others)
 
     # -- building -------------------------------------------------------------
     def _choices(self, key: str, options: list[tuple[str, str, str]], parent: QWidget,
@@ -320,11 +309,10 @@ class HandoverWindow(QWidget):
             return
         typed = self.pin_edit.text()
         self.pin_edit.clear()
-        if hmac.compare_digest(_pin_digest(typed, self._salt), self._pin):
+        if self._pin.matches(typed):
             self.unlock()
             return
-        self._tries += 1
-        if self._tries >= MAX_TRIES:
+        if self._pin.too_many:
             self.lock_message.setText("That PIN is not right. Please wait a little, then "
                                       "give the laptop back to the assessor.")
             self.pin_edit.setEnabled(False)
@@ -336,7 +324,7 @@ class HandoverWindow(QWidget):
 
     def _allow_again(self) -> None:
         if self._alive():
-            self._tries = 0
+            self._pin.tries = 0
             self.pin_edit.setEnabled(True)
             self.unlock_button.setEnabled(True)
             self.lock_message.setText("")
@@ -360,37 +348,20 @@ class HandoverWindow(QWidget):
             QTimer.singleShot(20, self._emit_when_saved)
 
     def _release(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        for w in self._hidden:
-            if _valid(w):
-                w.show()
-        self._hidden = []
+        self.guard.stop()
 
     @property
     def locked(self) -> bool:
         return not self._unlocked
 
     # -- keeping the app out of reach -----------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and self.locked:
-            key_event = event
-            assert isinstance(key_event, QKeyEvent)
-            key, mods = key_event.key(), key_event.modifiers()
-            leave = key == Qt.Key.Key_Escape or (
-                key in _LEAVE_KEYS and mods & (Qt.KeyboardModifier.AltModifier
-                                               | Qt.KeyboardModifier.ControlModifier
-                                               | Qt.KeyboardModifier.MetaModifier))
-            if leave:
-                if kind == QEvent.Type.KeyPress and self.current() is not self.lock_page:
-                    self.ask_pin()
-                event.accept()
-                return True
-            if kind == QEvent.Type.KeyPress and self._digit_choice(key_event):
-                return True
-        return False
+    def _way_out(self) -> None:
+        if self.locked and self.current() is not self.lock_page:
+            self.ask_pin()
+
+    def _key(self, event: QKeyEvent) -> None:
+        if self.locked and self._digit_choice(event):
+            self.guard.swallowed = True
 
     def _digit_choice(self, event: QKeyEvent) -> bool:
         """On a question page, 1, 2, 3… choose the first, second, third answer."""
@@ -452,6 +423,4 @@ def _lead(text: str, then: str) -> tuple[str, str]:
 
 
 def _valid(obj: QObject) -> bool:
-    import shiboken6
-
     return shiboken6.isValid(obj)
