@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QPlainTextEdit,
@@ -27,7 +28,8 @@ from pytestqt.qtbot import QtBot
 from assessor_app.app import AppContext
 from assessor_app.domain.feedback_sets import HandoverStart
 from assessor_app.ui.tasks import DbRunner
-from assessor_app.ui.views.handover_view import HandoverWindow
+from assessor_app.ui.views.handover_setup import HandoverSetupDialog
+from assessor_app.ui.views.handover_view import STILL_SAVING, HandoverWindow
 from tests.review_demo import TODAY
 
 PIN = "2468"
@@ -175,18 +177,23 @@ def test_escape_close_and_alt_f4_ask_for_the_pin_and_a_wrong_pin_keeps_it_locked
     for leave in (lambda: press(qtbot, w, Qt.Key.Key_Escape),
                   lambda: press(qtbot, w, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
                   lambda: press(qtbot, w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+                  lambda: press(qtbot, w, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+                  lambda: press(qtbot, w, Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
                   w.close):
         leave()
         assert w.isVisible() and w.current() is w.lock_page and w.locked
         assert focused(w) is w.pin_edit
-        unlock(qtbot, w, "1357")
-        assert "not right" in w.lock_message.text() and w.locked and w.isVisible()
+        if w._pin.tries < 3:  # wrong tries add up: five in all pause the PIN box (below)
+            unlock(qtbot, w, "1357")
+            assert "not right" in w.lock_message.text() and w.locked and w.isVisible()
         assert not app_window.isVisible()
         qtbot.mouseClick(w.resume_button, Qt.MouseButton.LeftButton)
         assert w.current() is question  # back where they were, without the PIN
     press(qtbot, w, Qt.Key.Key_Escape)
-    for _ in range(5):
+    while w._pin.tries < 4:
         unlock(qtbot, w, "0000")
+        assert w.pin_edit.isEnabled()
+    unlock(qtbot, w, "0000")  # the fifth wrong PIN
     assert not w.pin_edit.isEnabled() and "wait" in w.lock_message.text()
     w._allow_again()  # the pause is a timer; its end is what matters here
     with qtbot.waitSignal(w.unlocked, timeout=5_000):
@@ -241,16 +248,87 @@ def test_odd_input_is_kept_exactly(qtbot: QtBot, ctx: AppContext,
     assert v[w.fset.prompts[0].field] == big and v[w.fset.prompts[1].field] == odd
 
 
-def test_every_control_has_an_accessible_name_and_type_follows_the_os_font(
+def test_switching_to_another_window_shows_the_pin_page_and_comes_back(
         qtbot: QtBot, open_handover: Callable[..., HandoverWindow]) -> None:
-    w = open_handover("child")
+    w = open_handover("easy-read")
+    press(qtbot, w, Qt.Key.Key_Space)
+    other = QWidget()  # stands in for whatever Alt+Tab brought to the front
+    other.setAccessibleName("Another program")
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: w.current() is w.lock_page, timeout=5_000)
+    qtbot.waitActive(w, timeout=5_000)  # the feedback screen takes the front again
+    assert w.locked and w.isVisible()
+
+
+def test_the_set_up_dialog_wants_a_pin_typed_twice(qtbot: QtBot, ctx: AppContext) -> None:
+    dialog = HandoverSetupDialog(ctx.handover.sets())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.form.currentData() == "adult" and not dialog.age_band.isEnabled()
+    qtbot.keyClicks(dialog.pin, "12")
+    qtbot.keyClicks(dialog.pin_again, "12")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert "at least 4" in dialog.message.text() and dialog.result() == 0
+    dialog.form.setCurrentIndex(dialog.form.findData("easy-read"))
+    dialog.respondent.setCurrentText("child or young person")
+    assert dialog.form.currentData() == "easy-read"  # a deliberate choice is kept
+    dialog.pin.setText("24680")
+    dialog.pin_again.setText("24680")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice() == HandoverStart("easy-read", "child or young person", "", False)
+
+
+@pytest.mark.parametrize("set_id", ["adult", "easy-read", "child"])
+def test_every_control_has_an_accessible_name_and_type_follows_the_os_font(
+        qtbot: QtBot, open_handover: Callable[..., HandoverWindow], set_id: str) -> None:
+    w = open_handover(set_id)
     controls = [c for c in w.findChildren(QWidget)
                 if isinstance(c, QLineEdit | QPlainTextEdit | QComboBox | QAbstractButton)]
     assert len(controls) > 15
     assert [type(c).__name__ for c in controls if not c.accessibleName()] == []
     base = QApplication.font().pointSizeF()
-    assert w.body_font.pointSizeF() == pytest.approx(base * 1.7)
-    assert w.title_font.pointSizeF() > w.body_font.pointSizeF()
-    faces = [b for b in w.buttons["rating:listened"].buttons()]
-    assert all(not b.icon().isNull() for b in faces)
-    assert min(b.minimumHeight() for b in faces) > 4 * QFontMetrics(QApplication.font()).height()
+    heading, *body = [x for x in w.consent_page.findChildren(QLabel)]
+    assert heading.font().pointSizeF() == pytest.approx(base * 2.3, abs=0.1)
+    assert body[0].font().pointSizeF() == pytest.approx(base * 1.7, abs=0.1)
+    assert w.yes_button.font().pointSizeF() == pytest.approx(base * 1.7, abs=0.1)
+    answers = w.buttons["rating:listened"].buttons()
+    line = QFontMetrics(QApplication.font()).height()
+    assert min(b.minimumHeight() for b in answers) > 3 * line  # big enough for a finger
+    assert all(not b.icon().isNull() for b in answers) == (set_id == "child")
+
+
+class DiskFullOnce:
+    """The real hand-over service, whose first write fails as a full disk would."""
+
+    def __init__(self, real: object) -> None:
+        self._real = real
+        self.failures = 1
+
+    def answer(self, evidence_id: str, fields: dict[str, str]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise OSError("database or disk is full")
+        self._real.answer(evidence_id, fields)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+
+def test_a_full_disk_keeps_the_answer_says_so_gently_and_saves_on_retry(
+        qtbot: QtBot, runner: DbRunner, ctx: AppContext) -> None:
+    enrolment = ctx.list_rows(TODAY)[0].enrolment_id
+    session = ctx.handover.start(enrolment, HandoverStart("adult", "carer"), today=TODAY)
+    api = type("Api", (), {"handover": DiskFullOnce(ctx.handover)})()
+    w = HandoverWindow(runner, api, session, PIN, delay_ms=50, hide_others=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.agree()
+    qtbot.waitUntil(lambda: w.save_note.text() == STILL_SAVING, timeout=5_000)
+    assert "disk" not in w.save_note.text()
+    qtbot.waitUntil(lambda: w.autosaver.clean, timeout=10_000)  # retried after two seconds
+    assert ctx.evidence.load(w.evidence_id).values["consent"] == "consent"
+    assert w.save_note.text() == ""
+    w.drop()

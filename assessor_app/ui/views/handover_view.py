@@ -33,6 +33,7 @@ from assessor_app.ui.views.handover_lock import AppGuard, PinCheck
 from assessor_app.ui.widgets.autosave import Autosaver
 
 WAIT_MS = 30_000  # the pause after too many wrong PINs
+STILL_SAVING = "Still saving your answers. Please carry on."
 
 
 class HandoverWindow(QWidget):
@@ -408,12 +409,15 @@ class HandoverWindow(QWidget):
         return _valid(self)
 
     def _on_save_status(self, text: str) -> None:
-        self.save_note.setText("" if text.startswith(("Saved", "Saving")) else text)
+        # A family needs no disk errors: their words stay on screen and saving is retried;
+        # the assessor sees the details in the editor afterwards.
+        slow = not text.startswith(("Saved", "Saving"))
+        self.save_note.setText(STILL_SAVING if slow else "")
 
     def _failed(self, exc: BaseException) -> None:
         if self._alive():
-            self.save_note.setText(str(exc).splitlines()[0] if str(exc) else "Not saved yet")
-            self.failed.emit(str(exc))
+            self.save_note.setText(STILL_SAVING)
+            self.failed.emit(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def _lead(text: str, then: str) -> tuple[str, str]:
