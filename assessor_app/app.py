@@ -18,6 +18,7 @@ from assessor_app.paths import DataPaths, default_demo_dir, migrations_dir, reso
 
 if TYPE_CHECKING:
     from assessor_app.services.assessment import AssessmentService
+    from assessor_app.services.attachments import AttachmentService
     from assessor_app.services.catalogue import CatalogueService
     from assessor_app.services.documents import DocumentService
     from assessor_app.services.evidence import EvidenceService
@@ -69,6 +70,12 @@ class AppContext:
         from assessor_app.services.evidence import EvidenceService
 
         return EvidenceService(self.database, self.catalogue.catalogue)
+
+    @cached_property
+    def attachments(self) -> AttachmentService:
+        from assessor_app.services.attachments import AttachmentService
+
+        return AttachmentService(self.database)
 
     @cached_property
     def handover(self) -> HandoverService:
@@ -230,6 +237,7 @@ class StartupApi:
     # (``hasattr`` on the class) without building anything.
     evidence = property(lambda self: self.context().evidence)
     handover = property(lambda self: self.context().handover)
+    attachments = property(lambda self: self.context().attachments)
     reviews = property(lambda self: self.context().reviews)
     assessment = property(lambda self: self.context().assessment)
     reports = property(lambda self: self.context().reports)
