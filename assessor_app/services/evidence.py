@@ -25,6 +25,7 @@ from assessor_app.errors import NotFound, UsageError
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
 from assessor_app.store import evidence_repo, feedback_repo, queries
 from assessor_app.store.database import Database
+from assessor_app.store.write_errors import disk_errors
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class EvidenceService:
         """
         invalid = tuple(name for name, text in fields.items() if not _valid(name, text))
         good = {k: v for k, v in fields.items() if k not in invalid}
-        with self._db.uow(actor="assessor") as uow:
+        with disk_errors("Your typing"), self._db.uow(actor="assessor") as uow:
             if evidence_repo.status(uow.session, evidence_id) not in (None, "draft"):
                 raise UsageError("This record is final, so it was not changed.",
                                  "Choose Edit again to correct it.")

@@ -33,6 +33,7 @@ from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm, FieldDef
 from assessor_app.ui.tasks import DbRunner, on_worker
 from assessor_app.ui.views.feedback_fields import feedback_extras
+from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
 from assessor_app.ui.widgets.autosave import Autosaver
 from assessor_app.ui.widgets.privacy_highlighter import PrivacyHighlighter
 from assessor_app.ui.widgets.standards_picker import StandardsPicker
@@ -197,6 +198,9 @@ class EvidenceEditor(QWidget):
         self._links_timer.setInterval(400 if delay_ms is None else max(delay_ms, 0))
         self._links_timer.timeout.connect(self.save_links)
         self.links_loaded = False
+        self.attachments_heading = QLabel("Attachments", self.form_widget)
+        self.attachments_heading.setFont(heading_font)
+        self.attachments = AttachmentsPanel(runner, api, evidence_id, self.form_widget)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -246,6 +250,9 @@ class EvidenceEditor(QWidget):
             self.form_layout.addRow(note)
             self.form_layout.addRow(self.standards_heading)
             self.form_layout.addRow(self.picker)
+            self.form_layout.addRow(self.attachments_heading)
+            self.form_layout.addRow(self.attachments)
+            self.attachments.reload()
             self.load_links()
             if self.inputs:
                 next(iter(self.inputs.values())).setFocus(Qt.FocusReason.OtherFocusReason)
@@ -262,6 +269,7 @@ class EvidenceEditor(QWidget):
             else:
                 widget.setEnabled(draft)
         self.picker.set_editable(draft)
+        self.attachments.set_editable(draft)
         lived = self.form is not None and self.form.kind == EvidenceKind.FEEDBACK_LIVED.value
         self.handover_button.setVisible(lived and draft)
         self.final_button.setText("Mark &final" if draft else "&Edit again")
@@ -360,6 +368,7 @@ class EvidenceEditor(QWidget):
         """Send any pending keystrokes now (they are written before any later op)."""
         self.autosaver.flush()
         self.flush_links()
+        self.attachments.clear_copies()  # decrypted copies opened in a viewer go now
 
 
 class EvidenceDialog(QDialog):
