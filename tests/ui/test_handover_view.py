@@ -74,6 +74,7 @@ def shot(qtbot: QtBot, w: HandoverWindow, name: str) -> None:
     folder = os.environ.get("ASSESSOR_APP_SCREENSHOT_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        qtbot.wait(30)  # let the page's layout settle, as it does before a person sees it
         assert w.grab().save(str(Path(folder) / f"handover-{name}.png"))
 
 
@@ -186,6 +187,7 @@ def test_escape_close_and_alt_f4_ask_for_the_pin_and_a_wrong_pin_keeps_it_locked
         if w._pin.tries < 3:  # wrong tries add up: five in all pause the PIN box (below)
             unlock(qtbot, w, "1357")
             assert "not right" in w.lock_message.text() and w.locked and w.isVisible()
+            shot(qtbot, w, "adult-7-wrong-pin")
         assert not app_window.isVisible()
         qtbot.mouseClick(w.resume_button, Qt.MouseButton.LeftButton)
         assert w.current() is question  # back where they were, without the PIN

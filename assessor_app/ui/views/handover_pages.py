@@ -13,9 +13,11 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QToolButton,
@@ -27,12 +29,12 @@ from assessor_app.ui.widgets.face_icon import face_icon
 
 BODY, TITLE, SMALL = 1.7, 2.3, 1.2  # times the OS font's point size
 STYLE = """
-QWidget#handover { background: palette(window); }
+QWidget#handover, QWidget#page, QScrollArea { background: palette(window); }
 QWidget#handover QWidget { font-size: %(body).1fpt; }
 QWidget#handover QLabel[heading="true"] { font-size: %(title).1fpt; font-weight: bold; }
 QWidget#handover QLabel[small="true"] { font-size: %(small).1fpt; }
 QToolButton[choice="true"], QPushButton[big="true"] {
-    padding: 0.5em 1em; border-radius: 0.5em; border: 2px solid palette(mid);
+    padding: 0.5em 0.5em; border-radius: 0.5em; border: 2px solid palette(mid);
     background: palette(button); }
 QToolButton[choice="true"]:checked { background: palette(highlight);
     color: palette(highlighted-text); border-color: palette(highlight); }
@@ -72,16 +74,27 @@ def label(parent: QWidget, text: str, *, heading: bool = False, small: bool = Fa
 
 def page(stack: QStackedWidget, name: str, title: str, text: str = "",
          ) -> tuple[QWidget, QVBoxLayout]:
-    """A page with a heading and (optionally) plain text under it."""
-    widget = QWidget(stack)
-    widget.setAccessibleName(name)
-    layout = QVBoxLayout(widget)
-    layout.setSpacing(int(widget.fontMetrics().height() * 0.8))
-    layout.addWidget(label(widget, title, heading=True))
+    """A page with a heading and (optionally) plain text under it.
+
+    The page scrolls, so long wording under a large OS font is never cut off; the
+    returned widget is the page as the stack shows it, the layout is its content's.
+    """
+    scroll = QScrollArea(stack)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setAccessibleName(name)
+    content = QWidget(scroll)
+    content.setObjectName("page")
+    layout = QVBoxLayout(content)
+    layout.setContentsMargins(2, 0, 2, 0)  # lines up with the Back and Next buttons
+    layout.setSpacing(int(content.fontMetrics().height() * 0.8))
+    layout.addWidget(label(content, title, heading=True))
     if text:
-        layout.addWidget(label(widget, text))
-    stack.addWidget(widget)
-    return widget, layout
+        layout.addWidget(label(content, text))
+    scroll.setWidget(content)
+    stack.addWidget(scroll)
+    return scroll, layout
 
 
 def choice_row(parent: QWidget, options: list[tuple[str, str, str]], about: str, line: int,
@@ -105,6 +118,7 @@ def choice_row(parent: QWidget, options: list[tuple[str, str, str]], about: str,
         b.setAccessibleName(text)
         b.setAccessibleDescription(about)
         b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        b.setMinimumWidth(line * 3)  # rows share the width; no answer pushes another off
         b.setMinimumHeight(int(line * (7 if faces else 2.6 if side_by_side else 2.2)))
         b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         if face:

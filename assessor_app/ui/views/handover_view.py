@@ -102,7 +102,7 @@ class HandoverWindow(QWidget):
         footer.addStretch(1)
         footer.addWidget(self.next_button, 1)
         column = QWidget(self)
-        column.setMaximumWidth(QFontMetrics(self.body_font).averageCharWidth() * 64)
+        column.setMaximumWidth(QFontMetrics(self.body_font).averageCharWidth() * 72)
         inner = QVBoxLayout(column)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.stack, 1)
@@ -150,7 +150,8 @@ class HandoverWindow(QWidget):
         self.declined_page, lay = parts.page(stack, "Thank you", *_lead(f.declined_text,
                                                                          f.hand_back))
         lay.addStretch(1)
-        lay.addWidget(self._unlock_button(self.declined_page))
+        self.declined_unlock = self._unlock_button(self.declined_page)
+        lay.addWidget(self.declined_unlock)
         self.anonymity_page, lay = parts.page(stack, "Your name", "Your name", f.anonymity_text)
         lay.addSpacing(self.line)
         lay.addLayout(self._choices("anonymous", [("yes", f.anonymous_yes, ""),
@@ -235,7 +236,7 @@ class HandoverWindow(QWidget):
                                            else "Next question")
         target: QWidget | None = None
         for box in self.texts.values():
-            if box.parentWidget() is page:
+            if page.isAncestorOf(box):
                 target = box
         if page is self.lock_page:
             target = self.pin_edit
@@ -243,8 +244,10 @@ class HandoverWindow(QWidget):
             target = self.yes_button
         elif target is None:
             checked = [b for g in self.buttons.values() for b in g.buttons()
-                       if b.parentWidget() is page]
+                       if page.isAncestorOf(b)]
             target = next((b for b in checked if b.isChecked()), checked[0] if checked else None)
+        if target is None:  # the thank-you page: its one button
+            target = next(iter(page.findChildren(QPushButton)), None)
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -278,6 +281,7 @@ class HandoverWindow(QWidget):
         self.back_button.hide()
         self.next_button.hide()
         self.progress.setText("")
+        self.declined_unlock.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _chosen(self, key: str, button: Any) -> None:
         self._send(key, str(button.property("value")))
@@ -372,7 +376,7 @@ class HandoverWindow(QWidget):
         if not Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9 or event.modifiers():
             return False
         buttons = [b for g in self.buttons.values() for b in g.buttons()
-                   if b.parentWidget() is page]
+                   if page.isAncestorOf(b)]
         n = event.key() - Qt.Key.Key_1
         if n < len(buttons):
             buttons[n].setChecked(True)
