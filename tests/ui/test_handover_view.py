@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -334,3 +334,18 @@ def test_a_full_disk_keeps_the_answer_says_so_gently_and_saves_on_retry(
     assert ctx.evidence.load(w.evidence_id).values["consent"] == "consent"
     assert w.save_note.text() == ""
     w.drop()
+
+
+def test_a_larger_os_font_makes_every_page_larger(
+        qtbot: QtBot, open_handover: Callable[..., HandoverWindow]) -> None:
+    before = QApplication.font()
+    bigger = QFont(before)
+    bigger.setPointSizeF(before.pointSizeF() * 1.5)  # the OS's "large text" setting
+    QApplication.setFont(bigger)
+    try:
+        w = open_handover("adult")
+        label = w.consent_page.findChildren(QLabel)[1]
+        assert label.font().pointSizeF() == pytest.approx(bigger.pointSizeF() * 1.7, abs=0.1)
+        assert w.next_button.minimumHeight() > 2 * QFontMetrics(bigger).height() * 1.7
+    finally:
+        QApplication.setFont(before)
