@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assessor_app.domain.enums import EvidenceKind
+from assessor_app.domain.record_review import ReviewCriteria
 
 # Widget kinds: line (one line), text (multi-line, undo/redo), date (YYYY-MM-DD or empty),
 # time (HH:MM), minutes (whole number), choice (editable list), lines (one item a line),
@@ -152,6 +153,8 @@ class EvidenceForm:
     stage_title: str
     values: dict[str, str] = field(default_factory=dict)
     ratings: dict[str, int] = field(default_factory=dict)  # feedback: {question: 1..5}
+    criteria: dict[str, str] = field(default_factory=dict)  # record review: {id: met/...}
+    criteria_set: ReviewCriteria | None = None  # record review: what to ask (from resources/)
 
     @property
     def fields(self) -> tuple[FieldDef, ...]:

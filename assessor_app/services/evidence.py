@@ -21,7 +21,9 @@ from assessor_app.domain.evidence_forms import (
     missing_for_final,
     parse_date,
 )
+from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.errors import NotFound, UsageError
+from assessor_app.services.record_review_criteria import default_criteria
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
 from assessor_app.store import evidence_repo, feedback_repo, queries
 from assessor_app.store.database import Database
@@ -105,9 +107,12 @@ class EvidenceService:
             stage_id, stage_title = self._stage(ctx, ev.occurred_on)
             ratings = (feedback_repo.ratings(uow.session, evidence_id)
                        if ev.kind == EvidenceKind.FEEDBACK_LIVED.value else {})
+            review = ev.kind == EvidenceKind.RECORD_REVIEW.value
+            answers = evidence_repo.criteria(uow.session, evidence_id) if review else {}
             uow.commit()  # a missing detail row was added on read
         return EvidenceForm(ev.id, ev.enrolment_id, ev.kind, ev.status, ev.stage_id or stage_id,
-                            stage_title, values, ratings)
+                            stage_title, values, ratings, answers,
+                            default_criteria() if review else None)
 
     def autosave(self, evidence_id: str, fields: dict[str, str]) -> AutosaveResult:
         """Write the given fields in one small transaction.
@@ -207,6 +212,8 @@ _WIDGETS = {f.name: f.widget for kind in EvidenceKind for f in form_for(kind)}
 
 
 def _valid(name: str, text: str) -> bool:
+    if name.startswith(CRITERION_PREFIX):
+        return text in ("", *(s.value for s in default_criteria().scale))
     widget, text = _WIDGETS.get(name), text.strip()
     try:
         if widget == "date":

@@ -20,6 +20,7 @@ from assessor_app.domain.evidence_forms import (
     form_for,
     parse_date,
 )
+from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.store.base import utcnow
 from assessor_app.store.models import (
     Evidence,
@@ -113,6 +114,11 @@ def write(session: Session, evidence_id: str, values: dict[str, str]) -> Evidenc
     ev, detail = found
     by_name = {f.name: f for f in form_for(ev.kind)}
     for name, text in values.items():
+        if name.startswith(CRITERION_PREFIX) and isinstance(detail, RecordReview):
+            key = name[len(CRITERION_PREFIX):]
+            answers = {k: v for k, v in (detail.criteria or {}).items() if k != key}
+            detail.criteria = {**answers, key: text} if text else answers  # a new dict: saved
+            continue
         f = by_name.get(name)
         if f is None:
             raise ValueError(f"'{name}' is not a field of {ev.kind} evidence.")
@@ -123,6 +129,14 @@ def write(session: Session, evidence_id: str, values: dict[str, str]) -> Evidenc
         if getattr(row, name) != value:
             setattr(row, name, value)
     return ev
+
+
+def criteria(session: Session, evidence_id: str) -> dict[str, str]:
+    """A record review's answers ({criterion id: scale value}); {} for other kinds."""
+    found = _rows(session, evidence_id)
+    if found is None or not isinstance(found[1], RecordReview):
+        return {}
+    return {str(k): str(v) for k, v in (found[1].criteria or {}).items()}
 
 
 def status(session: Session, evidence_id: str) -> str | None:
@@ -136,7 +150,6 @@ def set_status(session: Session, evidence_id: str, status: str, stage_id: str | 
         ev.status = status
         if stage_id is not None:
             ev.stage_id = stage_id
-
 
 
 def live_links(session: Session, evidence_id: str) -> list[StandardLink]:

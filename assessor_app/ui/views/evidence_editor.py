@@ -33,6 +33,7 @@ from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm, FieldDef
 from assessor_app.ui.tasks import DbRunner, on_worker
 from assessor_app.ui.views.feedback_fields import feedback_extras
+from assessor_app.ui.views.review_criteria_fields import CriteriaRows, review_criteria_rows
 from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
 from assessor_app.ui.widgets.autosave import Autosaver
 from assessor_app.ui.widgets.privacy_highlighter import PrivacyHighlighter
@@ -123,6 +124,7 @@ class EvidenceEditor(QWidget):
         self.form: EvidenceForm | None = None
         self.inputs: dict[str, QWidget] = {}
         self.privacy: dict[str, PrivacyHighlighter] = {}  # likely names, dates of birth, ...
+        self.criteria = CriteriaRows()  # record review: one row of choices per criterion
         save = on_worker(api, "evidence", "autosave")
         eid = evidence_id
 
@@ -245,6 +247,10 @@ class EvidenceEditor(QWidget):
             if form.kind == EvidenceKind.FEEDBACK_LIVED.value:
                 feedback_extras(form, self.form_widget, self.form_layout, self.inputs,
                                 self.ratings_label)
+            if form.criteria_set is not None:
+                self.criteria = review_criteria_rows(form, self, self.form_widget,
+                                                     self.form_layout, self.inputs,
+                                                     self.autosaver.changed)
             note = QLabel("* needed before the record can be marked final", self.form_widget)
             note.setAccessibleName("Required fields note")
             self.form_layout.addRow(note)
@@ -270,6 +276,7 @@ class EvidenceEditor(QWidget):
                 widget.setEnabled(draft)
         self.picker.set_editable(draft)
         self.attachments.set_editable(draft)
+        self.criteria.set_enabled(draft)
         lived = self.form is not None and self.form.kind == EvidenceKind.FEEDBACK_LIVED.value
         self.handover_button.setVisible(lived and draft)
         self.final_button.setText("Mark &final" if draft else "&Edit again")
