@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from assessor_app.domain.catalogue import Catalogue
 from assessor_app.domain.enums import EvidenceKind
@@ -34,6 +35,7 @@ from assessor_app.store.database import Database
 _GONE = ("That feedback record is not in this store.", "Start the hand-over again.")
 _ANSWER_FIELDS = frozenset({"consent", "anonymous", *TEXT_FIELDS})
 MAX_AGE_BAND = 16  # the column's size
+FAMILY = "family (hand-over)"  # the audit trail's actor for answers given on the laptop
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,20 @@ class HandoverService:
             self._sets = load_feedback_sets(self._dir)
         return tuple(self._sets.values())
 
+    def prepare(self, evidence_id: str = "") -> tuple[FeedbackSet, ...]:
+        """The sets, after checking ``evidence_id`` (if given) can be handed over.
+
+        Asked before the set-up dialog, so the assessor hears "this record cannot be used"
+        before choosing a PIN rather than after.
+        """
+        if evidence_id:
+            with self._db.uow() as uow:
+                found = evidence_repo.read(uow.session, evidence_id)
+                if found is None:
+                    raise NotFound(*_GONE)
+                _check_usable(*found)
+        return self.sets()
+
     def feedback_set(self, set_id: str) -> FeedbackSet:
         found = {s.id: s for s in self.sets()}.get(set_id)
         if found is None:
@@ -98,14 +114,7 @@ class HandoverService:
                 if found is None:
                     raise NotFound(*_GONE)
                 ev, values = found
-                if ev.kind != EvidenceKind.FEEDBACK_LIVED.value or ev.status != "draft":
-                    raise UsageError("Hand-over mode works on a draft of family feedback.",
-                                     "Use Evidence → New feedback from a family… instead.")
-                resuming = values.get("method") == "hand-over" and values.get("consent") != DECLINED
-                has_words = any(values.get(f, "").strip() for f in TEXT_FIELDS)
-                if has_words and not resuming:
-                    raise UsageError("This feedback already has answers typed in.",
-                                     "Start a new hand-over from the Evidence menu instead.")
+                resuming = _check_usable(ev, values)
                 answers = {k: values[k] for k in (*TEXT_FIELDS, "anonymous")} if resuming else {}
                 if resuming:
                     answers.update(rating_fields(feedback_repo.ratings(uow.session, evidence_id)))
@@ -139,7 +148,7 @@ class HandoverService:
             raise UsageError("Hand-over mode cannot change " + ", ".join(sorted(unknown)) + ".")
         if any(v is not None and not 1 <= v <= 5 for v in ratings.values()):
             raise UsageError("A rating must be between 1 and 5.")
-        with self._db.uow(actor="assessor") as uow:
+        with self._db.uow(actor=FAMILY) as uow:
             found = evidence_repo.read(uow.session, evidence_id)
             if found is None:
                 raise NotFound(*_GONE)
@@ -157,7 +166,7 @@ class HandoverService:
 
     def decline(self, evidence_id: str) -> None:
         """The person said no: keep only a note that feedback was offered and declined."""
-        with self._db.uow(actor="assessor") as uow:
+        with self._db.uow(actor=FAMILY) as uow:
             found = evidence_repo.read(uow.session, evidence_id)
             if found is None:
                 raise NotFound(*_GONE)
@@ -166,3 +175,15 @@ class HandoverService:
                 "title": "Feedback offered on the laptop and declined"})
             feedback_repo.clear_ratings(uow.session, evidence_id)
             uow.commit()
+
+
+def _check_usable(ev: Any, values: Mapping[str, str]) -> bool:
+    """UsageError unless the record can take a hand-over; True when it resumes one."""
+    if ev.kind != EvidenceKind.FEEDBACK_LIVED.value or ev.status != "draft":
+        raise UsageError("Hand-over mode works on a draft of family feedback.",
+                         "Use Evidence → New feedback from a family… instead.")
+    resuming = values.get("method") == "hand-over" and values.get("consent") != DECLINED
+    if not resuming and any(values.get(f, "").strip() for f in TEXT_FIELDS):
+        raise UsageError("This feedback already has answers typed in.",
+                         "Start a new hand-over from the Evidence menu instead.")
+    return resuming

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from assessor_app.app import AppContext
 from assessor_app.domain.feedback_sets import HandoverStart
@@ -102,6 +103,9 @@ def test_a_hand_over_keeps_answers_in_a_feedback_draft(ctx: AppContext) -> None:
     assert again.answers["went_well"] == "She came when she said"
     assert again.answers["rating:listened"] == "5" and again.respondent_ref == session.respondent_ref
     assert ctx.evidence.load(session.evidence_id).values["consent"] == ""
+    with ctx.database.uow() as uow:  # the audit trail says who gave the answers
+        actors = {r[0] for r in uow.session.execute(text("SELECT actor FROM audit_event"))}
+    assert "family (hand-over)" in actors
 
 
 def test_declining_keeps_a_note_and_none_of_the_words(ctx: AppContext) -> None:
@@ -126,5 +130,9 @@ def test_answers_outside_the_form_and_typed_in_records_are_refused(ctx: AppConte
     ctx.evidence.autosave(typed, {"own_words": "typed in from paper", "method": "transcribed"})
     with pytest.raises(UsageError, match="already has answers"):
         ctx.handover.start("", HandoverStart("adult", "carer"), typed)
+    with pytest.raises(UsageError, match="already has answers"):
+        ctx.handover.prepare(typed)  # said before the assessor picks a PIN
+    assert [s.id for s in ctx.handover.prepare(session.evidence_id)] == [
+        "adult", "easy-read", "child"]
     with pytest.raises(UsageError):
         ctx.handover.start(_enrolment(ctx), HandoverStart("adult", "the neighbour"))

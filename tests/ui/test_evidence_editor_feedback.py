@@ -151,3 +151,16 @@ def _grab(widget: QWidget, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         assert widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+def test_a_record_with_typed_in_answers_is_refused_before_the_pin_is_asked(
+        qtbot: QtBot, runner: DbRunner, ctx: AppContext) -> None:
+    eid = ctx.evidence.create(_enrolment(ctx), "feedback_lived", TODAY)
+    ctx.evidence.autosave(eid, {"went_well": "Typed in from the paper form"})
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    launcher = HandoverLauncher(runner, ctx, parent, _enrolment(ctx), eid, TODAY)
+    with qtbot.waitSignal(launcher.failed, timeout=10_000) as failed:
+        launcher.start()
+    assert "already has answers" in failed.args[0] and launcher.dialog is None
+    assert ctx.evidence.load(eid).values["went_well"] == "Typed in from the paper form"

@@ -145,7 +145,7 @@ class HandoverLauncher(QObject):
         self.window: Any = None
 
     def start(self) -> None:
-        self._runner.run_op(on_worker(self._api, "handover", "sets")) \
+        self._runner.run_op(on_worker(self._api, "handover", "prepare"), self._evidence) \
             .on_success(self._ask).on_failure(self._fail)
 
     def _ask(self, sets: tuple[Any, ...]) -> None:
