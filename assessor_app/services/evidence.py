@@ -53,6 +53,7 @@ class StandardLinkDTO:
     statement_code: str
     comment: str = ""
     framework_version: str = ""  # filled in from the enrolment's framework when empty
+    strength: int = 1  # how well it shows the statement: 1 some, 2 clear, 3 strong evidence
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class EvidenceLinks:
     frameworks: tuple[LinkFramework, ...]
     links: tuple[StandardLinkDTO, ...]
 
+
+#: StandardLink.strength: how well the evidence shows the statement
+STRENGTHS = {1: "some evidence", 2: "clear evidence", 3: "strong evidence"}
 
 _GONE = ("That evidence is not in this store.", "It may have been removed; refresh the page (F5).")
 
@@ -154,12 +158,13 @@ class EvidenceService:
                           tuple(LinkStatement(st.code, st.title) for st in fw.statements))
             for fw in ctx.frameworks)
         links = tuple(StandardLinkDTO(r.framework_id, r.statement_code, r.comment or "",
-                                      r.framework_version)
+                                      r.framework_version, r.strength or 1)
                       for r in evidence_repo.live_links(session, evidence_id))
         return EvidenceLinks(evidence_id, status or "draft", frameworks, links)
 
     def set_links(self, evidence_id: str, links: Sequence[StandardLinkDTO]) -> EvidenceLinks:
-        """Replace the evidence's links with ``links`` (added, removed → tombstoned, comments).
+        """Replace the evidence's links with ``links`` (added, removed → tombstoned, comments
+        and strengths updated).
 
         Refused, like autosave, when the record is final or signed; a link to a statement
         not in the enrolment's frameworks is refused too.
@@ -174,14 +179,17 @@ class EvidenceService:
             current = self._links(uow.session, evidence_id)
             versions = {fw.id: fw.version for fw in current.frameworks}
             known = {(fw.id, st.code) for fw in current.frameworks for st in fw.statements}
-            wanted: dict[tuple[str, str], tuple[str, str]] = {}
+            wanted: dict[tuple[str, str], tuple[str, str, int]] = {}
             for link in links:
                 key = (link.framework_id, link.statement_code)
                 if key not in known:
                     raise UsageError(f"{link.statement_code} is not a statement of this "
                                      "practitioner's frameworks.")
+                if link.strength not in STRENGTHS:
+                    raise UsageError(f"Strength {link.strength} is not one of 1 (some), "
+                                     "2 (clear) or 3 (strong evidence).")
                 wanted[key] = (link.framework_version or versions[link.framework_id],
-                               link.comment.strip()[:500])
+                               link.comment.strip()[:500], link.strength)
             evidence_repo.replace_links(uow.session, evidence_id, wanted)
             result = self._links(uow.session, evidence_id)
             uow.commit()

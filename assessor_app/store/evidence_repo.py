@@ -161,11 +161,11 @@ def live_links(session: Session, evidence_id: str) -> list[StandardLink]:
 
 
 def replace_links(session: Session, evidence_id: str,
-                  wanted: dict[tuple[str, str], tuple[str, str]]) -> None:
-    """Make the live links exactly ``wanted`` ({(framework, code): (version, comment)}).
+                  wanted: dict[tuple[str, str], tuple[str, str, int]]) -> None:
+    """Make the live links exactly ``wanted`` ({(framework, code): (version, comment, strength)}).
 
     Added links get new rows, removed ones are tombstoned (``deleted_at``; never deleted,
-    so a sync can pass the removal on), kept ones get their comment updated.
+    so a sync can pass the removal on), kept ones get their comment and strength updated.
     """
     now = utcnow()
     seen: set[tuple[str, str]] = set()
@@ -175,12 +175,12 @@ def replace_links(session: Session, evidence_id: str,
             link.deleted_at = now
             continue
         seen.add(key)
-        version, comment = wanted[key]
-        if link.comment != comment or link.framework_version != version:
-            link.comment, link.framework_version = comment, version
-    for (fw, code), (version, comment) in wanted.items():
+        version, comment, strength = wanted[key]
+        if (link.comment, link.framework_version, link.strength) != (comment, version, strength):
+            link.comment, link.framework_version, link.strength = comment, version, strength
+    for (fw, code), (version, comment, strength) in wanted.items():
         if (fw, code) not in seen:
             session.add(StandardLink(evidence_id=evidence_id, framework_id=fw,
                                      framework_version=version, statement_code=code,
-                                     comment=comment))
+                                     comment=comment, strength=strength))
     session.flush()

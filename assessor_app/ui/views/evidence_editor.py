@@ -335,8 +335,8 @@ class EvidenceEditor(QWidget):
         def save(evidence_id: str) -> Any:  # runs on the DB thread
             from assessor_app.services.evidence import StandardLinkDTO
 
-            return set_links(evidence_id, [StandardLinkDTO(fw, code, comment, version)
-                                           for fw, version, code, comment in rows])
+            return set_links(evidence_id, [StandardLinkDTO(fw, code, comment, version, strength)
+                                           for fw, version, code, comment, strength in rows])
 
         self._runner.run_op(save, self.evidence_id) \
             .on_success(self._guarded(self._on_links_saved)) \

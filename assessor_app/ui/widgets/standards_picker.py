@@ -2,8 +2,9 @@
 
 A tree of the enrolment's frameworks → statements with checkboxes, a filter box over
 codes and titles, and for each statement a one-line comment field (enabled once the
-statement is ticked). ``changed`` fires on every tick and comment keystroke; ``links()``
-gives the current selection as (framework id, framework version, code, comment).
+statement is ticked) with a strength (some / clear / strong evidence: StandardLink.strength
+1–3). ``changed`` fires on every tick, comment keystroke and strength; ``links()`` gives
+the current selection as (framework id, framework version, code, comment, strength).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -25,6 +27,7 @@ if TYPE_CHECKING:  # plain DTOs; importing the service module here would load th
     from assessor_app.services.evidence import EvidenceLinks
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+STRENGTHS = ((1, "Some evidence"), (2, "Clear evidence"), (3, "Strong evidence"))
 
 
 class StandardsPicker(QWidget):
@@ -41,15 +44,18 @@ class StandardsPicker(QWidget):
         self.summary.setAccessibleName("Linked statements count")
         self.tree = QTreeWidget(self)
         self.tree.setAccessibleName("Framework statements")
-        self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Statement", "Comment (why this evidence shows it)"])
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Statement", "Comment (why this evidence shows it)",
+                                   "Strength"])
         self.tree.setUniformRowHeights(False)  # rows as tall as their comment fields
         header = self.tree.header()
         header.setAccessibleName("Statement and comment columns")
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemChanged.connect(self._on_item_changed)
         self.comments: dict[tuple[str, str], QLineEdit] = {}
+        self.strengths: dict[tuple[str, str], QComboBox] = {}
         self.items: dict[tuple[str, str], QTreeWidgetItem] = {}
         self._versions: dict[str, str] = {}
         self._loading = False
@@ -67,9 +73,11 @@ class StandardsPicker(QWidget):
         try:
             self.tree.clear()
             self.comments.clear()
+            self.strengths.clear()
             self.items.clear()
             self._versions = {fw.id: fw.version for fw in data.frameworks}
             current = {(x.framework_id, x.statement_code): x.comment for x in data.links}
+            strength = {(x.framework_id, x.statement_code): x.strength for x in data.links}
             for fw in data.frameworks:
                 top = QTreeWidgetItem(self.tree, [f"{fw.short_title} — {fw.title} ({fw.version})"])
                 top.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -89,8 +97,19 @@ class StandardsPicker(QWidget):
                     comment.setText(current.get(key, ""))
                     comment.textEdited.connect(lambda *_: self.changed.emit())
                     self.tree.setItemWidget(item, 1, comment)
-                    item.setSizeHint(0, QSize(0, comment.sizeHint().height() + 2))
+                    combo = QComboBox(self.tree)
+                    combo.setAccessibleName(f"Strength for {fw.short_title} {st.code}")
+                    combo.setToolTip("How well this evidence shows the statement")
+                    combo.view().setAccessibleName(f"Strengths for {fw.short_title} {st.code}")
+                    for value, text in STRENGTHS:
+                        combo.addItem(text, value)
+                    combo.setCurrentIndex(max(combo.findData(strength.get(key, 1)), 0))
+                    combo.activated.connect(lambda *_: self.changed.emit())
+                    self.tree.setItemWidget(item, 2, combo)
+                    item.setSizeHint(0, QSize(0, max(comment.sizeHint().height(),
+                                                     combo.sizeHint().height()) + 2))
                     self.comments[key] = comment
+                    self.strengths[key] = combo
                     self.items[key] = item
                     self._enable_comment(key)
                 top.setExpanded(True)
@@ -121,9 +140,10 @@ class StandardsPicker(QWidget):
         self.items[key].setCheckState(0, Qt.CheckState.Checked if checked
                                       else Qt.CheckState.Unchecked)
 
-    def links(self) -> list[tuple[str, str, str, str]]:
-        """(framework id, framework version, statement code, comment) of every ticked row."""
-        return [(fw, self._versions.get(fw, ""), code, self.comments[(fw, code)].text().strip())
+    def links(self) -> list[tuple[str, str, str, str, int]]:
+        """(framework id, version, statement code, comment, strength) of every ticked row."""
+        return [(fw, self._versions.get(fw, ""), code, self.comments[(fw, code)].text().strip(),
+                 int(self.strengths[(fw, code)].currentData() or 1))
                 for (fw, code) in self.items if self.is_checked((fw, code))]
 
     # -- behaviour ------------------------------------------------------------
@@ -155,6 +175,7 @@ class StandardsPicker(QWidget):
         on = self._editable and self.is_checked(key)
         box = self.comments[key]
         box.setEnabled(on)
+        self.strengths[key].setEnabled(on)
         box.setPlaceholderText("short comment: what this evidence shows" if on else "")
 
     def _update_summary(self) -> None:
