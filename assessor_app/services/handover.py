@@ -48,6 +48,12 @@ class HandoverSession:
     answers: dict[str, str] = field(default_factory=dict)  # text fields and rating:<id>
 
 
+@dataclass(frozen=True)
+class HandoverPrep:
+    sets: tuple[FeedbackSet, ...]
+    defaults: HandoverStart | None = None  # from the record being handed over
+
+
 def feedback_title(respondent_type: str, age_band: str, anonymous: bool) -> str:
     who = ("anonymous " if anonymous else "") + (respondent_type or "family member")
     article = "an" if who[0] in "aeiou" else "a"
@@ -74,19 +80,23 @@ class HandoverService:
             self._sets = load_feedback_sets(self._dir)
         return tuple(self._sets.values())
 
-    def prepare(self, evidence_id: str = "") -> tuple[FeedbackSet, ...]:
-        """The sets, after checking ``evidence_id`` (if given) can be handed over.
-
-        Asked before the set-up dialog, so the assessor hears "this record cannot be used"
-        before choosing a PIN rather than after.
+    def prepare(self, evidence_id: str = "") -> HandoverPrep:
+        """The sets and the set-up dialog's defaults, after checking ``evidence_id`` (if
+        given) can be handed over: the assessor hears "this record cannot be used" before
+        choosing a PIN, and who the record is from is filled in for them.
         """
-        if evidence_id:
-            with self._db.uow() as uow:
-                found = evidence_repo.read(uow.session, evidence_id)
-                if found is None:
-                    raise NotFound(*_GONE)
-                _check_usable(*found)
-        return self.sets()
+        if not evidence_id:
+            return HandoverPrep(self.sets())
+        with self._db.uow() as uow:
+            found = evidence_repo.read(uow.session, evidence_id)
+            if found is None:
+                raise NotFound(*_GONE)
+            _check_usable(*found)
+            values = found[1]
+        by_format = {s.format: s.id for s in self.sets()}
+        return HandoverPrep(self.sets(), HandoverStart(
+            by_format.get(values.get("format", ""), ""), values.get("respondent_type", ""),
+            values.get("age_band", ""), values.get("practitioner_present") == "yes"))
 
     def feedback_set(self, set_id: str) -> FeedbackSet:
         found = {s.id: s for s in self.sets()}.get(set_id)

@@ -132,7 +132,9 @@ def test_answers_outside_the_form_and_typed_in_records_are_refused(ctx: AppConte
         ctx.handover.start("", HandoverStart("adult", "carer"), typed)
     with pytest.raises(UsageError, match="already has answers"):
         ctx.handover.prepare(typed)  # said before the assessor picks a PIN
-    assert [s.id for s in ctx.handover.prepare(session.evidence_id)] == [
-        "adult", "easy-read", "child"]
+    prep = ctx.handover.prepare(session.evidence_id)
+    assert [s.id for s in prep.sets] == ["adult", "easy-read", "child"]
+    assert prep.defaults == HandoverStart("adult", "carer", "", False)
+    assert ctx.handover.prepare().defaults is None
     with pytest.raises(UsageError):
         ctx.handover.start(_enrolment(ctx), HandoverStart("adult", "the neighbour"))

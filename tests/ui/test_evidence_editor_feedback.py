@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -164,3 +165,25 @@ def test_a_record_with_typed_in_answers_is_refused_before_the_pin_is_asked(
         launcher.start()
     assert "already has answers" in failed.args[0] and launcher.dialog is None
     assert ctx.evidence.load(eid).values["went_well"] == "Typed in from the paper form"
+
+
+def test_handing_over_from_the_editor_fills_in_who_the_record_is_from(
+        qtbot: QtBot, runner: DbRunner, ctx: AppContext) -> None:
+    eid = ctx.evidence.create(_enrolment(ctx), "feedback_lived", TODAY)
+    ctx.evidence.autosave(eid, {"respondent_type": "carer", "format": "easy-read"})
+    w = MainWindow(runner, today=lambda: TODAY, demo=True)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.list_ready, timeout=10_000):
+        w.set_api(ctx)
+    w.open_evidence(eid)
+    ed = w.evidence_dialog
+    assert isinstance(ed, EvidenceDialog)
+    qtbot.waitUntil(lambda: bool(ed.editor.inputs), timeout=10_000)
+    qtbot.mouseClick(ed.editor.handover_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(w.handover_launcher, HandoverLauncher)
+                    and w.handover_launcher.dialog is not None, timeout=10_000)
+    dialog = w.handover_launcher.dialog  # type: ignore[union-attr]
+    assert dialog is not None and not (shiboken6.isValid(ed) and ed.isVisible())
+    assert (dialog.respondent.currentText(), dialog.form.currentData()) == ("carer", "easy-read")
+    dialog.reject()

@@ -123,6 +123,17 @@ class HandoverSetupDialog(QDialog):
         else:
             self.accept()
 
+    def set_choice(self, choice: HandoverStart) -> None:
+        """Fill in what the record already says (who it is from, which form)."""
+        if choice.respondent_type in RESPONDENT_TYPES:
+            self.respondent.setCurrentText(choice.respondent_type)
+        if choice.age_band:
+            self.age_band.setCurrentText(choice.age_band)
+        index = self.form.findData(choice.set_id)
+        if index >= 0:
+            self.form.setCurrentIndex(index)
+        self.present.setChecked(choice.practitioner_present)
+
     def choice(self) -> HandoverStart:
         return HandoverStart(str(self.form.currentData()), self.respondent.currentText(),
                              self.age_band.currentText().strip(), self.present.isChecked())
@@ -148,8 +159,10 @@ class HandoverLauncher(QObject):
         self._runner.run_op(on_worker(self._api, "handover", "prepare"), self._evidence) \
             .on_success(self._ask).on_failure(self._fail)
 
-    def _ask(self, sets: tuple[Any, ...]) -> None:
-        self.dialog = HandoverSetupDialog(sets, self._parent)
+    def _ask(self, prep: Any) -> None:
+        self.dialog = HandoverSetupDialog(prep.sets, self._parent)
+        if prep.defaults is not None:
+            self.dialog.set_choice(prep.defaults)
         self.dialog.accepted.connect(self._begin)
         self.dialog.open()
 
