@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
@@ -197,10 +198,14 @@ def test_escape_close_and_alt_f4_ask_for_the_pin_and_a_wrong_pin_keeps_it_locked
         assert w.pin_edit.isEnabled()
     unlock(qtbot, w, "0000")  # the fifth wrong PIN
     assert not w.pin_edit.isEnabled() and "wait" in w.lock_message.text()
+    # Something of the app pops up meanwhile (a message, a dialog): it waits out of sight.
+    popup = QMessageBox(QMessageBox.Icon.Information, "Sync", "Synced 3 records", parent=app_window)
+    popup.open()
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5_000)
     w._allow_again()  # the pause is a timer; its end is what matters here
     with qtbot.waitSignal(w.unlocked, timeout=5_000):
         unlock(qtbot, w)
-    assert app_window.isVisible() and not w.isVisible()
+    assert app_window.isVisible() and popup.isVisible() and not w.isVisible()
 
 
 def test_a_crash_mid_hand_over_keeps_the_typed_text_as_a_draft(

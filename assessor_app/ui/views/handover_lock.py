@@ -12,7 +12,7 @@ import hmac
 import os
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -59,6 +59,7 @@ class AppGuard(QObject):
         self._owner = owner
         self._hidden: list[QWidget] = []
         self.active = False
+        self._hide_others = True
         self.swallowed = False  # set by a key_pressed handler that used the key
 
     def start(self, hide_others: bool = True) -> None:
@@ -66,6 +67,7 @@ class AppGuard(QObject):
         if app is not None:
             app.installEventFilter(self)
         self.active = True
+        self._hide_others = hide_others
         if hide_others:
             self._hidden = [w for w in QApplication.topLevelWidgets()
                             if w is not self._owner and w.isVisible() and w.isWindow()]
@@ -77,14 +79,31 @@ class AppGuard(QObject):
         if app is not None:
             app.removeEventFilter(self)
         self.active = False
-        for w in self._hidden:
+        for w in dict.fromkeys(self._hidden):  # once each, in the order they were hidden
             if shiboken6.isValid(w):
                 w.show()
         self._hidden = []
 
+    def _belongs(self, widget: QWidget) -> bool:
+        w: QWidget | None = widget
+        while w is not None:
+            if w is self._owner:
+                return True
+            w = w.parentWidget()
+        return False
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if not self.active or kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+        if not self.active:
+            return False
+        if kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow() \
+                and self._hide_others and not self._belongs(watched):
+            # Something of the app opened a window (a message, a dialog): it waits, hidden,
+            # until the assessor is back.
+            self._hidden.append(watched)
+            QTimer.singleShot(0, lambda w=watched: shiboken6.isValid(w) and w.hide())
+            return False
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
         assert isinstance(event, QKeyEvent)
         if is_way_out(event):
