@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm, FieldDef
 from assessor_app.ui.tasks import DbRunner, on_worker
+from assessor_app.ui.views.editor_focus import layout_focus_order, name_popups, set_chain
 from assessor_app.ui.views.feedback_fields import feedback_extras
 from assessor_app.ui.views.review_criteria_fields import CriteriaRows, review_criteria_rows
 from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
@@ -260,10 +261,16 @@ class EvidenceEditor(QWidget):
             self.form_layout.addRow(self.attachments)
             self.attachments.reload()
             self.load_links()
+            name_popups(self)
+            set_chain(self.focus_chain())
             if self.inputs:
                 next(iter(self.inputs.values())).setFocus(Qt.FocusReason.OtherFocusReason)
         self._apply_status()
         self.loaded.emit()
+
+    def focus_chain(self) -> list[QWidget]:
+        """The editor's focusable controls, top to bottom as they are laid out."""
+        return [self.handover_button, self.final_button, *layout_focus_order(self.form_layout)]
 
     def _apply_status(self) -> None:
         """Only a draft can be typed in; a final record can be reopened, a signed one not."""
@@ -371,6 +378,10 @@ class EvidenceEditor(QWidget):
         self.save_label.setText(text)
         self.failed.emit(text)
 
+    def save_now(self) -> None:
+        self.autosaver.flush()
+        self.flush_links()
+
     def close_editor(self) -> None:
         """Send any pending keystrokes now (they are written before any later op)."""
         self.autosaver.flush()
@@ -378,27 +389,60 @@ class EvidenceEditor(QWidget):
         self.attachments.clear_copies()  # decrypted copies opened in a viewer go now
 
 
+#: Keys of the editor window (a test checks none clashes with the main window's).
+SAVE_AND_CLOSE_KEYS = ("Ctrl+Return", "Ctrl+W")
+NEXT_RECORD_KEYS, PREVIOUS_RECORD_KEYS = "Alt+PgDown", "Alt+PgUp"  # Alt+Down opens a list
+
+
 class EvidenceDialog(QDialog):
     """An editor in its own window; closing it flushes the last keystrokes."""
+
+    step_requested = Signal(int)  # +1 next record, -1 previous (the page's list order)
 
     def __init__(self, runner: DbRunner, api: Any, evidence_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Evidence")
         self.editor = EvidenceEditor(runner, api, evidence_id, self)
-        self.editor.loaded.connect(lambda: self.setWindowTitle(self.editor.heading.text()))
-        close = QPushButton("&Close", self)
-        close.setAccessibleName("Close the editor (everything is saved)")
+        self.editor.loaded.connect(self._on_loaded)
+        close = QPushButton("Save and &close", self)
+        close.setAccessibleName("Save and close the editor")
+        close.setToolTip("Everything is saved as you type; this sends the last keystrokes "
+                         "and closes (Ctrl+Return or Ctrl+W)")
         close.clicked.connect(self.accept)
+        self.close_button = close
+        previous = QPushButton("◀ &Previous", self)
+        previous.setAccessibleName("Previous record")
+        previous.setToolTip(f"Save and open the previous record in the list ({PREVIOUS_RECORD_KEYS})")
+        following = QPushButton("&Next ▶", self)
+        following.setAccessibleName("Next record")
+        following.setToolTip(f"Save and open the next record in the list ({NEXT_RECORD_KEYS})")
+        previous.clicked.connect(lambda: self.step_requested.emit(-1))
+        following.clicked.connect(lambda: self.step_requested.emit(1))
+        self.step_buttons = (previous, following)
         row = QHBoxLayout()
+        row.addWidget(previous)
+        row.addWidget(following)
         row.addStretch(1)
         row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor, 1)
         layout.addLayout(row)
-        QShortcut(QKeySequence("Ctrl+W"), self, self.accept)
+        self.shortcuts = [QShortcut(QKeySequence(k), self, self.accept)
+                          for k in SAVE_AND_CLOSE_KEYS]
+        self.shortcuts += [
+            QShortcut(QKeySequence(NEXT_RECORD_KEYS), self, lambda: self.step_requested.emit(1)),
+            QShortcut(QKeySequence(PREVIOUS_RECORD_KEYS), self,
+                      lambda: self.step_requested.emit(-1)),
+            QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self,
+                      self.editor.save_now),  # Ctrl+S: habit; sends what is pending now
+        ]
         self.resize(760, 720)
         self.finished.connect(lambda *_: self.editor.close_editor())
+
+    def _on_loaded(self) -> None:
+        self.setWindowTitle(self.editor.heading.text())
+        set_chain([*self.editor.focus_chain(), *self.step_buttons, self.close_button])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.close_editor()
