@@ -1,4 +1,4 @@
-"""Tab order and accessible names for the evidence editors, derived from their layouts.
+"""Tab order, accessible names and fonts for the evidence editors, from their layouts.
 
 Parts of an editor are made at different times (the standards picker and attachments at
 start, the fields when the record has loaded, the criteria rows inserted mid-form), so
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLayout, QWidget
 
 _ROLES = (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole,
@@ -51,6 +52,13 @@ def layout_focus_order(layout: QLayout) -> Iterator[QWidget]:
             yield from _from_widget(item.widget())
         elif item.layout() is not None:
             yield from layout_focus_order(item.layout())
+
+
+def bold_font() -> QFont:
+    """Bold and nothing else set, so the size still follows the parent's (and the OS's)."""
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 def set_chain(widgets: list[QWidget]) -> None:

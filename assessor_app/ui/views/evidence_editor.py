@@ -11,11 +11,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIntValidator, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QFormLayout,
     QFrame,
@@ -30,9 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
-from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm, FieldDef
+from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm
 from assessor_app.ui.tasks import DbRunner, on_worker
-from assessor_app.ui.views.editor_focus import layout_focus_order, name_popups, set_chain
+from assessor_app.ui.views.editor_focus import bold_font, layout_focus_order, name_popups, set_chain
+from assessor_app.ui.views.evidence_inputs import (
+    change_signal,
+    fit_to_font,
+    input_text,
+    make_input,
+    set_text,
+)
 from assessor_app.ui.views.feedback_fields import feedback_extras
 from assessor_app.ui.views.review_criteria_fields import CriteriaRows, review_criteria_rows
 from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
@@ -40,72 +45,7 @@ from assessor_app.ui.widgets.autosave import Autosaver
 from assessor_app.ui.widgets.privacy_highlighter import PrivacyHighlighter
 from assessor_app.ui.widgets.standards_picker import StandardsPicker
 
-LONG_FIELDS = frozenset({"notes", "body", "commentary", "own_words", "case_discussion"})
 STATUS_TEXT = {"draft": "Draft", "final": "Final", "signed": "Signed"}
-
-
-def _make_input(f: FieldDef, parent: QWidget) -> QWidget:
-    if f.widget in ("text", "lines"):
-        box = QPlainTextEdit(parent)
-        box.setTabChangesFocus(True)
-        # A fixed height (scrolling inside) keeps the form compact; the main text is taller.
-        lines = 3 if f.widget == "lines" else 9 if f.name in LONG_FIELDS else 5
-        box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
-        if f.hint:
-            box.setPlaceholderText(f.hint)
-        return box
-    if f.widget == "choice":
-        combo = QComboBox(parent)
-        combo.setEditable(True)
-        combo.addItems(["", *f.choices])
-        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        line = combo.lineEdit()
-        if line is not None:
-            line.setAccessibleName(f.label)
-        return combo
-    if f.widget == "yesno":
-        return QCheckBox(parent)
-    line = QLineEdit(parent)
-    placeholder = {"date": "YYYY-MM-DD", "time": "HH:MM", "minutes": "minutes"}
-    line.setPlaceholderText(f.hint or placeholder.get(f.widget, ""))
-    if f.widget == "minutes":
-        line.setValidator(QIntValidator(0, 24 * 60, line))
-    if f.widget in placeholder:
-        line.setMaximumWidth(140)
-    return line
-
-
-def input_text(widget: QWidget) -> str:
-    if isinstance(widget, QPlainTextEdit):
-        return widget.toPlainText()
-    if isinstance(widget, QComboBox):
-        return widget.currentText()
-    if isinstance(widget, QCheckBox):
-        return "yes" if widget.isChecked() else "no"
-    assert isinstance(widget, QLineEdit)
-    return widget.text()
-
-
-def _set_text(widget: QWidget, text: str) -> None:
-    if isinstance(widget, QPlainTextEdit):
-        widget.setPlainText(text)
-    elif isinstance(widget, QComboBox):
-        widget.setCurrentText(text)
-    elif isinstance(widget, QCheckBox):
-        widget.setChecked(text == "yes")
-    else:
-        assert isinstance(widget, QLineEdit)
-        widget.setText(text)
-
-
-def _change_signal(widget: QWidget) -> Any:
-    if isinstance(widget, QPlainTextEdit):
-        return widget.textChanged
-    if isinstance(widget, QComboBox):
-        return widget.currentTextChanged
-    if isinstance(widget, QCheckBox):
-        return widget.toggled
-    return widget.textEdited  # type: ignore[attr-defined]
 
 
 class EvidenceEditor(QWidget):
@@ -137,10 +77,6 @@ class EvidenceEditor(QWidget):
         self.autosaver.saved.connect(self._on_saved)
 
         self.heading = QLabel("Opening…", self)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.heading.setFont(font)
         self.heading.setAccessibleName("Evidence kind")
         self.state_label = QLabel(self)
         self.state_label.setAccessibleName("Status and stage")
@@ -190,11 +126,8 @@ class EvidenceEditor(QWidget):
         # Standards: ticks and comments save on the DB thread shortly after the last change.
         self.standards_heading = QLabel("Standards", self.form_widget)
         self.standards_heading.setAccessibleName("Standards section")
-        heading_font = self.standards_heading.font()
-        heading_font.setBold(True)
-        self.standards_heading.setFont(heading_font)
+        self.standards_heading.setFont(bold_font())
         self.picker = StandardsPicker(self.form_widget)
-        self.picker.setMinimumHeight(self.fontMetrics().lineSpacing() * 18)
         self.picker.changed.connect(self._links_changed)
         self._links_timer = QTimer(self)
         self._links_timer.setSingleShot(True)
@@ -202,14 +135,33 @@ class EvidenceEditor(QWidget):
         self._links_timer.timeout.connect(self.save_links)
         self.links_loaded = False
         self.attachments_heading = QLabel("Attachments", self.form_widget)
-        self.attachments_heading.setFont(heading_font)
+        self.attachments_heading.setFont(bold_font())
         self.attachments = AttachmentsPanel(runner, api, evidence_id, self.form_widget)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(status_row)
         layout.addWidget(self.scroll, 1)
+        self._fit_fonts()
         self.load()
+
+    # -- text size ------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        """The OS (or app) text size changed: headings and boxes follow it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_fonts()
+
+    def _fit_fonts(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.picker.setMinimumHeight(self.fontMetrics().lineSpacing() * 18)
+        if self.form is not None:
+            for f in self.form.fields:
+                if f.name in self.inputs:
+                    fit_to_font(self.inputs[f.name], f)
 
     # -- loading --------------------------------------------------------------
     def load(self) -> None:
@@ -233,18 +185,19 @@ class EvidenceEditor(QWidget):
         self._show_state(form.stage_title)
         if first:
             for f in form.fields:
-                widget = _make_input(f, self.form_widget)
+                widget = make_input(f, self.form_widget)
+                fit_to_font(widget, f)
                 widget.setAccessibleName(f.label)
                 if isinstance(widget, QPlainTextEdit):  # narrative: suggest roles, not names
                     self.privacy[f.name] = PrivacyHighlighter(widget, today=date.today())
                 if f.hint:
                     widget.setToolTip(f.hint)
-                _set_text(widget, form.values.get(f.name, ""))
+                set_text(widget, form.values.get(f.name, ""))
                 label = QLabel(f"{f.label}{' *' if f.required else ''}", self.form_widget)
                 label.setBuddy(widget)
                 self.form_layout.addRow(label, widget)
                 self.inputs[f.name] = widget
-                _change_signal(widget).connect(lambda *_, n=f.name: self._changed(n))
+                change_signal(widget).connect(lambda *_, n=f.name: self._changed(n))
             if form.kind == EvidenceKind.FEEDBACK_LIVED.value:
                 feedback_extras(form, self.form_widget, self.form_layout, self.inputs,
                                 self.ratings_label)

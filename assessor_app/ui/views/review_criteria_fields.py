@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QButtonGroup, QComboBox, QFormLayout, QLabel, QRad
 from assessor_app.domain.evidence_forms import EvidenceForm
 from assessor_app.domain.record_review import CRITERION_PREFIX, Criterion
 from assessor_app.domain.report_fields import KEY_LABELS
+from assessor_app.ui.views.editor_focus import bold_font
 from assessor_app.ui.views.editor_parts import radio_row
 
 
@@ -57,9 +58,7 @@ def review_criteria_rows(form: EvidenceForm, owner: QWidget, parent: QWidget,
         grade.setCurrentText(current)  # an older grade stays as it was
         grade.blockSignals(False)
     heading = QLabel(data.title, parent)
-    font = heading.font()
-    font.setBold(True)
-    heading.setFont(font)
+    heading.setFont(bold_font())
     heading.setAccessibleName("Criteria section")
     anchor = inputs.get("record_type")  # criteria after the record type, before the grade
     at = layout.getWidgetPosition(anchor)[0] + 1 if anchor is not None else layout.rowCount()
@@ -71,7 +70,6 @@ def review_criteria_rows(form: EvidenceForm, owner: QWidget, parent: QWidget,
     for c in (*data.criteria, *extra):
         group, buttons, row = radio_row(owner, parent, c.label, scale)
         label = QLabel(c.label, parent)
-        label.setWordWrap(True)
         if c.hint:
             label.setToolTip(c.hint)
             for b in buttons.values():
