@@ -78,8 +78,12 @@ class Autosaver(QObject):
             return
         batch, self._in_flight = self._in_flight or {}, None
         self._pending = {**batch, **self._pending}  # newer typing wins
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        self._set_status(f"Not saved yet: {first}. Your text is kept; trying again…")
+        message, hint = getattr(exc, "message", None), getattr(exc, "hint", "")
+        if not isinstance(message, str) or not message:  # not an AppError: its first line
+            message, hint = (str(exc).splitlines() or [type(exc).__name__])[0], ""
+        hint = f" {hint.strip()}" if isinstance(hint, str) and hint.strip() else ""
+        self._set_status(f"Not saved yet: {message.rstrip('.')}.{hint} Your text is kept; "
+                         "trying again…")
         self.timer.start(RETRY_MS)
 
     def _set_status(self, text: str) -> None:
