@@ -20,12 +20,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from assessor_app.app import demo_paths, open_context  # noqa: E402
-from assessor_app.ui.tasks import DbRunner  # noqa: E402
-from assessor_app.ui.views.evidence_editor import EvidenceEditor  # noqa: E402
+from assessor_app.app import demo_paths, open_context
+from assessor_app.ui.tasks import DbRunner
+from assessor_app.ui.views.evidence_editor import EvidenceEditor
 
 TODAY = date(2026, 11, 23)
 
