@@ -28,13 +28,12 @@ def test_strength_is_chosen_by_keyboard_saved_and_reopened(
     eid = ctx.evidence.create(ctx.list_rows(TODAY)[0].enrolment_id, "observation", TODAY)
     editor = _editor(qtbot, runner, ctx, eid)
     a, b = list(editor.picker.items)[:2]
-    strength = editor.picker.strengths[a]
-    assert not strength.isEnabled()  # only a ticked statement has a strength
-    assert strength.accessibleName().startswith("Strength for ")
+    assert a not in editor.picker.strengths  # only a ticked statement has a strength
     with qtbot.waitSignal(editor.links_saved, timeout=10_000):
         editor.picker.set_checked(a, True)
         editor.picker.set_checked(b, True)
-    assert strength.isEnabled()
+    strength = editor.picker.strengths[a]
+    assert strength.isEnabled() and strength.accessibleName().startswith("Strength for ")
     strength.setFocus()
     with qtbot.waitSignal(editor.links_saved, timeout=10_000):
         qtbot.keyClick(strength, Qt.Key.Key_Down)
@@ -46,6 +45,9 @@ def test_strength_is_chosen_by_keyboard_saved_and_reopened(
     assert again.picker.strengths[a].currentText() == "Strong evidence"
     assert again.picker.strengths[b].currentText() == "Some evidence"
     assert [x[4] for x in again.picker.links()] == [3, 1]
+    with qtbot.waitSignal(again.links_saved, timeout=10_000):
+        again.picker.set_checked(a, False)  # unticked: its strength box goes
+    assert a not in again.picker.strengths and len(again.picker.strengths) == 1
 
 
 def test_a_strength_out_of_range_is_refused(ctx: AppContext) -> None:

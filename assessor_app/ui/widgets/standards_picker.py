@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
@@ -52,12 +52,15 @@ class StandardsPicker(QWidget):
         header.setAccessibleName("Statement and comment columns")
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
         self.tree.itemChanged.connect(self._on_item_changed)
         self.comments: dict[tuple[str, str], QLineEdit] = {}
-        self.strengths: dict[tuple[str, str], QComboBox] = {}
+        self.strengths: dict[tuple[str, str], QComboBox] = {}  # ticked rows only
+        self._strength: dict[tuple[str, str], int] = {}  # kept while a row is unticked
         self.items: dict[tuple[str, str], QTreeWidgetItem] = {}
         self._versions: dict[str, str] = {}
+        self._short: dict[str, str] = {}
         self._loading = False
         self._editable = True
         layout = QVBoxLayout(self)
@@ -65,6 +68,17 @@ class StandardsPicker(QWidget):
         layout.addWidget(self.filter_box)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.summary)
+        self._fit_columns()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The strength column is as wide as its longest choice in the current font."""
+        widest = max(self.fontMetrics().horizontalAdvance(text) for _, text in STRENGTHS)
+        self.tree.header().resizeSection(2, widest + 48)
 
     # -- filling --------------------------------------------------------------
     def set_data(self, data: EvidenceLinks) -> None:
@@ -74,8 +88,13 @@ class StandardsPicker(QWidget):
             self.tree.clear()
             self.comments.clear()
             self.strengths.clear()
+            self._strength.clear()
             self.items.clear()
             self._versions = {fw.id: fw.version for fw in data.frameworks}
+            self._short = {fw.id: fw.short_title for fw in data.frameworks}
+            probe = QComboBox()  # rows fit a strength box, ticked or not
+            row = probe.sizeHint().height()
+            probe.deleteLater()
             current = {(x.framework_id, x.statement_code): x.comment for x in data.links}
             strength = {(x.framework_id, x.statement_code): x.strength for x in data.links}
             for fw in data.frameworks:
@@ -97,19 +116,9 @@ class StandardsPicker(QWidget):
                     comment.setText(current.get(key, ""))
                     comment.textEdited.connect(lambda *_: self.changed.emit())
                     self.tree.setItemWidget(item, 1, comment)
-                    combo = QComboBox(self.tree)
-                    combo.setAccessibleName(f"Strength for {fw.short_title} {st.code}")
-                    combo.setToolTip("How well this evidence shows the statement")
-                    combo.view().setAccessibleName(f"Strengths for {fw.short_title} {st.code}")
-                    for value, text in STRENGTHS:
-                        combo.addItem(text, value)
-                    combo.setCurrentIndex(max(combo.findData(strength.get(key, 1)), 0))
-                    combo.activated.connect(lambda *_: self.changed.emit())
-                    self.tree.setItemWidget(item, 2, combo)
-                    item.setSizeHint(0, QSize(0, max(comment.sizeHint().height(),
-                                                     combo.sizeHint().height()) + 2))
+                    item.setSizeHint(0, QSize(0, max(comment.sizeHint().height(), row) + 2))
                     self.comments[key] = comment
-                    self.strengths[key] = combo
+                    self._strength[key] = strength.get(key, 1)
                     self.items[key] = item
                     self._enable_comment(key)
                 top.setExpanded(True)
@@ -143,7 +152,7 @@ class StandardsPicker(QWidget):
     def links(self) -> list[tuple[str, str, str, str, int]]:
         """(framework id, version, statement code, comment, strength) of every ticked row."""
         return [(fw, self._versions.get(fw, ""), code, self.comments[(fw, code)].text().strip(),
-                 int(self.strengths[(fw, code)].currentData() or 1))
+                 self._strength.get((fw, code), 1))
                 for (fw, code) in self.items if self.is_checked((fw, code))]
 
     # -- behaviour ------------------------------------------------------------
@@ -175,8 +184,33 @@ class StandardsPicker(QWidget):
         on = self._editable and self.is_checked(key)
         box = self.comments[key]
         box.setEnabled(on)
-        self.strengths[key].setEnabled(on)
         box.setPlaceholderText("short comment: what this evidence shows" if on else "")
+        ticked = self.is_checked(key)
+        if ticked and key not in self.strengths:  # an unticked row has no strength to show
+            self.strengths[key] = self._strength_box(key)
+        elif not ticked and key in self.strengths:
+            self.tree.removeItemWidget(self.items[key], 2)
+            self.strengths.pop(key)
+        if key in self.strengths:
+            self.strengths[key].setEnabled(self._editable)
+
+    def _strength_box(self, key: tuple[str, str]) -> QComboBox:
+        combo = QComboBox(self.tree)
+        code = f"{self._short.get(key[0], key[0])} {key[1]}"
+        combo.setAccessibleName(f"Strength for {code}")
+        combo.setToolTip("How well this evidence shows the statement")
+        combo.view().setAccessibleName(f"Strengths for {code}")
+        for value, text in STRENGTHS:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(combo.findData(self._strength.get(key, 1)), 0))
+
+        def chosen(_: int) -> None:
+            self._strength[key] = int(combo.currentData() or 1)
+            self.changed.emit()
+
+        combo.activated.connect(chosen)
+        self.tree.setItemWidget(self.items[key], 2, combo)
+        return combo
 
     def _update_summary(self) -> None:
         n = sum(1 for key in self.items if self.is_checked(key))
