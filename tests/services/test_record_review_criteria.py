@@ -70,3 +70,14 @@ def test_answers_and_grade_round_trip_and_a_bad_answer_is_left_out(ctx: AppConte
     assert ctx.evidence.load(eid).criteria == {"child_views_recorded": "met"}
     assert form.criteria_set.lines({"outcomes_clear": "na"}) == \
         [("The plan is specific and measurable", "Not applicable")]
+
+
+def test_reports_print_each_criterion_by_its_label() -> None:
+    from assessor_app.domain.enums import EvidenceKind
+    from assessor_app.domain.report_fields import detail_fields
+
+    answers = {c.id: "partly" for c in default_criteria().criteria}
+    fields = detail_fields(EvidenceKind.RECORD_REVIEW, {"criteria": answers, "grade": "good"})
+    rows = next(f.rows for f in fields if f.label == "Criteria")
+    assert [label for label, _ in rows] == [KEY_LABELS[c] for c in answers]
+    assert {shown for _, shown in rows} == {"Partly met"}
