@@ -17,6 +17,7 @@ The baseline ``bare_stall_ms`` types the same way into a plain QPlainTextEdit.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -151,11 +152,23 @@ def run(chars: int, interval_ms: int, burst: int, pause_ms: int) -> dict[str, ob
                 lambda _: commits.append((time.perf_counter(), sending[-1])))
 
             ticker = Ticker()
+            collections: list[float] = []  # full garbage collections while typing (ms)
+            started: list[float] = []
+
+            def on_gc(phase: str, info: dict[str, int]) -> None:
+                if info["generation"] == 2:
+                    if phase == "start":
+                        started.append(time.perf_counter())
+                    elif started:
+                        collections.append((time.perf_counter() - started.pop()) * 1000)
+
+            gc.callbacks.append(on_gc)
             ticker.start()
             t0 = time.perf_counter()
             _type(notes, text, interval_ms, burst, pause_ms, keys)
             _wait(lambda: editor.autosaver.clean and commits and commits[-1][1] == chars, 30)
             stall = ticker.stop()
+            gc.callbacks.remove(on_gc)
             stall_p99, stalls_over_50 = ticker.p99_ms, ticker.over_50
             typing_s = time.perf_counter() - t0
 
@@ -207,6 +220,8 @@ def run(chars: int, interval_ms: int, burst: int, pause_ms: int) -> dict[str, ob
         "gui_gap_ms_p99": round(stall_p99, 1),
         "bare_gap_ms_p99": round(bare_p99, 1),
         "gaps_over_50_ms": stalls_over_50,
+        "full_gc_during_typing": len(collections),
+        "full_gc_max_ms": round(max(collections), 1) if collections else 0.0,
         "bare_gaps_over_50_ms": bare_over_50,
         "save_latency_ms_p95": round(_p95(latency), 1),
         "save_latency_ms_max": round(max(latency), 1) if latency else None,

@@ -41,7 +41,7 @@ from assessor_app.ui.views.evidence_inputs import (
 from assessor_app.ui.views.feedback_fields import feedback_extras
 from assessor_app.ui.views.review_criteria_fields import CriteriaRows, review_criteria_rows
 from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
-from assessor_app.ui.widgets.autosave import Autosaver
+from assessor_app.ui.widgets.autosave import Autosaver, freeze_long_lived
 from assessor_app.ui.widgets.privacy_highlighter import PrivacyHighlighter
 from assessor_app.ui.widgets.standards_picker import StandardsPicker
 
@@ -59,6 +59,7 @@ class EvidenceEditor(QWidget):
     def __init__(self, runner: DbRunner, api: Any, evidence_id: str,
                  parent: QWidget | None = None, *, delay_ms: int | None = None) -> None:
         super().__init__(parent)
+        freeze_long_lived()  # the app's heap: out of the way of full collections from now on
         self._runner = runner
         self._api = api
         self.evidence_id = evidence_id
@@ -218,6 +219,7 @@ class EvidenceEditor(QWidget):
             set_chain(self.focus_chain())
             if self.inputs:
                 next(iter(self.inputs.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+            freeze_long_lived()  # no 50-100 ms full garbage collection while typing
         self._apply_status()
         self.loaded.emit()
 
