@@ -18,9 +18,11 @@ from assessor_app.paths import DataPaths, default_demo_dir, migrations_dir, reso
 
 if TYPE_CHECKING:
     from assessor_app.services.assessment import AssessmentService
+    from assessor_app.services.attachments import AttachmentService
     from assessor_app.services.catalogue import CatalogueService
     from assessor_app.services.documents import DocumentService
     from assessor_app.services.evidence import EvidenceService
+    from assessor_app.services.handover import HandoverService
     from assessor_app.services.practitioners import PractitionerService
     from assessor_app.services.reports import ReportService
     from assessor_app.services.retention import RetentionService
@@ -69,6 +71,19 @@ class AppContext:
         from assessor_app.services.evidence import EvidenceService
 
         return EvidenceService(self.database, self.catalogue.catalogue)
+
+    @cached_property
+    def attachments(self) -> AttachmentService:
+        from assessor_app.services.attachments import AttachmentService
+
+        return AttachmentService(self.database)
+
+    @cached_property
+    def handover(self) -> HandoverService:
+        from assessor_app.services.handover import HandoverService
+
+        return HandoverService(self.database, self.catalogue.catalogue,
+                               resources_dir() / "feedback")
 
     @cached_property
     def reviews(self) -> ReviewService:
@@ -228,6 +243,8 @@ class StartupApi:
     # The services the GUI's tabs use, declared so the GUI can see what this api offers
     # (``hasattr`` on the class) without building anything.
     evidence = property(lambda self: self.context().evidence)
+    handover = property(lambda self: self.context().handover)
+    attachments = property(lambda self: self.context().attachments)
     reviews = property(lambda self: self.context().reviews)
     assessment = property(lambda self: self.context().assessment)
     reports = property(lambda self: self.context().reports)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assessor_app.domain.enums import EvidenceKind
+from assessor_app.domain.record_review import ReviewCriteria
 
 # Widget kinds: line (one line), text (multi-line, undo/redo), date (YYYY-MM-DD or empty),
 # time (HH:MM), minutes (whole number), choice (editable list), lines (one item a line),
@@ -33,6 +34,10 @@ EVIDENCE_FIELDS = (
     FieldDef("title", "Title", required=True, hint="A short title for the evidence list"),
     FieldDef("occurred_on", "Date", "date", required=True),
 )
+#: fields kept on the evidence row itself (the rest live on the kind's detail row)
+EVIDENCE_COLUMNS = frozenset({"title", "occurred_on", "transcribed"})
+#: how lived-experience feedback was given; "transcribed" goes with the paper-form flag
+FEEDBACK_METHODS = ("transcribed", "hand-over", "form", "verbal")
 
 SETTINGS = ("home visit", "office", "school", "hospital", "virtual", "other")
 
@@ -89,9 +94,14 @@ FORMS: dict[EvidenceKind, tuple[FieldDef, ...]] = {
         FieldDef("age_band", "Age band (children)"),
         FieldDef("format", "Format", "choice",
                  choices=("adult form", "easy-read", "child version", "verbal", "drawn")),
+        FieldDef("method", "How it was given", "choice", choices=FEEDBACK_METHODS,
+                 hint="transcribed: typed in from a paper form; hand-over: on this laptop"),
+        FieldDef("transcribed", "Typed in from a paper form", "yesno",
+                 hint="Tick when you typed this in from a form the person filled in on paper"),
         FieldDef("collected_by", "Collected by"),
         FieldDef("practitioner_present", "Practitioner present", "yesno"),
-        FieldDef("consent", "Consent or assent", "choice", choices=("consent", "assent")),
+        FieldDef("consent", "Consent or assent", "choice",
+                 choices=("consent", "assent", "declined")),
         FieldDef("anonymous", "Respondent stays anonymous", "yesno"),
         FieldDef("respondent_ref", "Anonymised identifier"),
         FieldDef("went_well", "What went well", "text"),
@@ -142,6 +152,9 @@ class EvidenceForm:
     stage_id: str
     stage_title: str
     values: dict[str, str] = field(default_factory=dict)
+    ratings: dict[str, int] = field(default_factory=dict)  # feedback: {question: 1..5}
+    criteria: dict[str, str] = field(default_factory=dict)  # record review: {id: met/...}
+    criteria_set: ReviewCriteria | None = None  # record review: what to ask (from resources/)
 
     @property
     def fields(self) -> tuple[FieldDef, ...]:

@@ -21,10 +21,13 @@ from assessor_app.domain.evidence_forms import (
     missing_for_final,
     parse_date,
 )
+from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.errors import NotFound, UsageError
+from assessor_app.services.record_review_criteria import default_criteria
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
-from assessor_app.store import evidence_repo, queries
+from assessor_app.store import evidence_repo, feedback_repo, queries
 from assessor_app.store.database import Database
+from assessor_app.store.write_errors import disk_errors
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class StandardLinkDTO:
     statement_code: str
     comment: str = ""
     framework_version: str = ""  # filled in from the enrolment's framework when empty
+    strength: int = 1  # how well it shows the statement: 1 some, 2 clear, 3 strong evidence
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class EvidenceLinks:
     frameworks: tuple[LinkFramework, ...]
     links: tuple[StandardLinkDTO, ...]
 
+
+#: StandardLink.strength: how well the evidence shows the statement
+STRENGTHS = {1: "some evidence", 2: "clear evidence", 3: "strong evidence"}
 
 _GONE = ("That evidence is not in this store.", "It may have been removed; refresh the page (F5).")
 
@@ -102,9 +109,14 @@ class EvidenceService:
             ev, values = found
             ctx = self._context(uow.session, ev.enrolment_id)
             stage_id, stage_title = self._stage(ctx, ev.occurred_on)
+            ratings = (feedback_repo.ratings(uow.session, evidence_id)
+                       if ev.kind == EvidenceKind.FEEDBACK_LIVED.value else {})
+            review = ev.kind == EvidenceKind.RECORD_REVIEW.value
+            answers = evidence_repo.criteria(uow.session, evidence_id) if review else {}
             uow.commit()  # a missing detail row was added on read
         return EvidenceForm(ev.id, ev.enrolment_id, ev.kind, ev.status, ev.stage_id or stage_id,
-                            stage_title, values)
+                            stage_title, values, ratings, answers,
+                            default_criteria() if review else None)
 
     def autosave(self, evidence_id: str, fields: dict[str, str]) -> AutosaveResult:
         """Write the given fields in one small transaction.
@@ -114,7 +126,7 @@ class EvidenceService:
         """
         invalid = tuple(name for name, text in fields.items() if not _valid(name, text))
         good = {k: v for k, v in fields.items() if k not in invalid}
-        with self._db.uow(actor="assessor") as uow:
+        with disk_errors("Your typing"), self._db.uow(actor="assessor") as uow:
             if evidence_repo.status(uow.session, evidence_id) not in (None, "draft"):
                 raise UsageError("This record is final, so it was not changed.",
                                  "Choose Edit again to correct it.")
@@ -146,12 +158,13 @@ class EvidenceService:
                           tuple(LinkStatement(st.code, st.title) for st in fw.statements))
             for fw in ctx.frameworks)
         links = tuple(StandardLinkDTO(r.framework_id, r.statement_code, r.comment or "",
-                                      r.framework_version)
+                                      r.framework_version, r.strength or 1)
                       for r in evidence_repo.live_links(session, evidence_id))
         return EvidenceLinks(evidence_id, status or "draft", frameworks, links)
 
     def set_links(self, evidence_id: str, links: Sequence[StandardLinkDTO]) -> EvidenceLinks:
-        """Replace the evidence's links with ``links`` (added, removed → tombstoned, comments).
+        """Replace the evidence's links with ``links`` (added, removed → tombstoned, comments
+        and strengths updated).
 
         Refused, like autosave, when the record is final or signed; a link to a statement
         not in the enrolment's frameworks is refused too.
@@ -166,14 +179,17 @@ class EvidenceService:
             current = self._links(uow.session, evidence_id)
             versions = {fw.id: fw.version for fw in current.frameworks}
             known = {(fw.id, st.code) for fw in current.frameworks for st in fw.statements}
-            wanted: dict[tuple[str, str], tuple[str, str]] = {}
+            wanted: dict[tuple[str, str], tuple[str, str, int]] = {}
             for link in links:
                 key = (link.framework_id, link.statement_code)
                 if key not in known:
                     raise UsageError(f"{link.statement_code} is not a statement of this "
                                      "practitioner's frameworks.")
+                if link.strength not in STRENGTHS:
+                    raise UsageError(f"Strength {link.strength} is not one of 1 (some), "
+                                     "2 (clear) or 3 (strong evidence).")
                 wanted[key] = (link.framework_version or versions[link.framework_id],
-                               link.comment.strip()[:500])
+                               link.comment.strip()[:500], link.strength)
             evidence_repo.replace_links(uow.session, evidence_id, wanted)
             result = self._links(uow.session, evidence_id)
             uow.commit()
@@ -204,6 +220,8 @@ _WIDGETS = {f.name: f.widget for kind in EvidenceKind for f in form_for(kind)}
 
 
 def _valid(name: str, text: str) -> bool:
+    if name.startswith(CRITERION_PREFIX):
+        return text in ("", *(s.value for s in default_criteria().scale))
     widget, text = _WIDGETS.get(name), text.strip()
     try:
         if widget == "date":

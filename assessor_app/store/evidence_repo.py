@@ -14,7 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessor_app.domain.enums import EvidenceKind
-from assessor_app.domain.evidence_forms import FieldDef, form_for, parse_date
+from assessor_app.domain.evidence_forms import (
+    EVIDENCE_COLUMNS,
+    FieldDef,
+    form_for,
+    parse_date,
+)
+from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.store.base import utcnow
 from assessor_app.store.models import (
     Evidence,
@@ -95,7 +101,7 @@ def read(session: Session, evidence_id: str) -> tuple[Evidence, dict[str, str]] 
     ev, detail = found
     values = {}
     for f in form_for(ev.kind):
-        row = ev if f.name in ("title", "occurred_on") else detail
+        row = ev if f.name in EVIDENCE_COLUMNS else detail
         values[f.name] = _to_text(f, getattr(row, f.name, None))
     return ev, values
 
@@ -108,16 +114,29 @@ def write(session: Session, evidence_id: str, values: dict[str, str]) -> Evidenc
     ev, detail = found
     by_name = {f.name: f for f in form_for(ev.kind)}
     for name, text in values.items():
+        if name.startswith(CRITERION_PREFIX) and isinstance(detail, RecordReview):
+            key = name[len(CRITERION_PREFIX):]
+            answers = {k: v for k, v in (detail.criteria or {}).items() if k != key}
+            detail.criteria = {**answers, key: text} if text else answers  # a new dict: saved
+            continue
         f = by_name.get(name)
         if f is None:
             raise ValueError(f"'{name}' is not a field of {ev.kind} evidence.")
         value = _from_text(f, text)
         if name == "occurred_on" and value is None:
             continue  # the evidence row always has a date; an emptied field keeps the last one
-        row = ev if name in ("title", "occurred_on") else detail
+        row = ev if name in EVIDENCE_COLUMNS else detail
         if getattr(row, name) != value:
             setattr(row, name, value)
     return ev
+
+
+def criteria(session: Session, evidence_id: str) -> dict[str, str]:
+    """A record review's answers ({criterion id: scale value}); {} for other kinds."""
+    found = _rows(session, evidence_id)
+    if found is None or not isinstance(found[1], RecordReview):
+        return {}
+    return {str(k): str(v) for k, v in (found[1].criteria or {}).items()}
 
 
 def status(session: Session, evidence_id: str) -> str | None:
@@ -133,7 +152,6 @@ def set_status(session: Session, evidence_id: str, status: str, stage_id: str | 
             ev.stage_id = stage_id
 
 
-
 def live_links(session: Session, evidence_id: str) -> list[StandardLink]:
     """The evidence's standards links that are not tombstoned, in a stable order."""
     return list(session.scalars(
@@ -143,11 +161,11 @@ def live_links(session: Session, evidence_id: str) -> list[StandardLink]:
 
 
 def replace_links(session: Session, evidence_id: str,
-                  wanted: dict[tuple[str, str], tuple[str, str]]) -> None:
-    """Make the live links exactly ``wanted`` ({(framework, code): (version, comment)}).
+                  wanted: dict[tuple[str, str], tuple[str, str, int]]) -> None:
+    """Make the live links exactly ``wanted`` ({(framework, code): (version, comment, strength)}).
 
     Added links get new rows, removed ones are tombstoned (``deleted_at``; never deleted,
-    so a sync can pass the removal on), kept ones get their comment updated.
+    so a sync can pass the removal on), kept ones get their comment and strength updated.
     """
     now = utcnow()
     seen: set[tuple[str, str]] = set()
@@ -157,12 +175,12 @@ def replace_links(session: Session, evidence_id: str,
             link.deleted_at = now
             continue
         seen.add(key)
-        version, comment = wanted[key]
-        if link.comment != comment or link.framework_version != version:
-            link.comment, link.framework_version = comment, version
-    for (fw, code), (version, comment) in wanted.items():
+        version, comment, strength = wanted[key]
+        if (link.comment, link.framework_version, link.strength) != (comment, version, strength):
+            link.comment, link.framework_version, link.strength = comment, version, strength
+    for (fw, code), (version, comment, strength) in wanted.items():
         if (fw, code) not in seen:
             session.add(StandardLink(evidence_id=evidence_id, framework_id=fw,
                                      framework_version=version, statement_code=code,
-                                     comment=comment))
+                                     comment=comment, strength=strength))
     session.flush()

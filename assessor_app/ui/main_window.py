@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
@@ -28,6 +28,15 @@ if TYPE_CHECKING:  # the DTO modules load with the store, after the first paint
 APP_TITLE = "Assessor workbench"
 DEMO_MARKER = "Demo data — fictional"
 COMPACT_LIST_WIDTH = 260
+#: New evidence of each kind (observation is Ctrl+Shift+O); a test checks for clashes.
+NEW_EVIDENCE_KEYS = (
+    ("reflection", "New &reflection", "Ctrl+Shift+R"),
+    ("supervision", "New &supervision log entry", "Ctrl+Shift+U"),
+    ("feedback_professional", "New feedback from a &professional", "Ctrl+Shift+P"),
+    ("feedback_lived", "New &family feedback (typed in)", "Ctrl+Shift+F"),
+    ("record_review", "New review of &written work", "Ctrl+Shift+W"),
+    ("self_assessment", "New self-&assessment", "Ctrl+Shift+A"),
+)
 
 
 def plain_error_text(exc: BaseException) -> str:
@@ -57,6 +66,7 @@ class MainWindow(QMainWindow):
         self._page_op: Op | None = None
         self._open_enrolment: str | None = None
         self.evidence_dialog: QWidget | None = None  # the last editor window opened
+        self.handover_launcher: QObject | None = None  # the last hand-over started
         self._warmed = False
         self.preferences: Preferences | None = None  # set by run_gui; built on demand otherwise
         self.setWindowTitle(f"{title} — {DEMO_MARKER}" if demo else title)
@@ -142,15 +152,16 @@ class MainWindow(QMainWindow):
             "New direct &observation", "Ctrl+Shift+O", lambda: self.new_evidence("observation"),
             "Record a direct observation for the open practitioner", evidence_menu)
         self.new_evidence_actions = {"observation": self.new_observation_action}
-        for kind, text in (("reflection", "New &reflection"),
-                           ("supervision", "New &supervision log entry"),
-                           ("feedback_professional", "New feedback from a &professional"),
-                           ("feedback_lived", "New &family feedback (typed in)"),
-                           ("record_review", "New review of &written work"),
-                           ("self_assessment", "New self-&assessment")):
+        for kind, text, keys in NEW_EVIDENCE_KEYS:
             self.new_evidence_actions[kind] = action(
-                text, "", lambda *_, k=kind: self.new_evidence(k),
-                f"{text.replace('&', '')} for the open practitioner", evidence_menu)
+                text, keys, lambda *_, k=kind: self.new_evidence(k),
+                f"{text.replace('&', '')} for the open practitioner ({keys})", evidence_menu)
+        evidence_menu.addSeparator()
+        self.handover_action = action(
+            "New feedback from a famil&y…", "Ctrl+Shift+H",
+            lambda: self.start_handover(),
+            "Full-screen feedback form for a parent, carer or child; coming back needs your PIN",
+            evidence_menu)
         self._build_help_menu(action)
 
     def _build_help_menu(self, action: Callable[..., QAction]) -> None:
@@ -283,8 +294,43 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda *_: self.refresh())  # after the dialog's last autosave
         dialog.editor.finalised.connect(self.refresh)
+        dialog.step_requested.connect(lambda step, d=dialog: self.step_evidence(d, step))
+        dialog.editor.handover_requested.connect(
+            lambda eid, d=dialog: (d.accept(), self.start_handover(eid)))
         self.evidence_dialog = dialog
         dialog.open()
+
+    def step_evidence(self, dialog: QWidget, step: int) -> None:
+        """Alt+PgDown / Alt+PgUp in an editor: save it and open the next / previous record
+        in the order the page's evidence list shows."""
+        ids = self.page_view.evidence.visible_ids() if self.page_open else []
+        current = getattr(getattr(dialog, "editor", None), "evidence_id", "")
+        if current not in ids:
+            self.statusBar().showMessage("This record is not in the evidence list shown; "
+                                         "clear the list's filters to step through it.", 6000)
+            return
+        at = ids.index(current) + step
+        if not 0 <= at < len(ids):
+            where = "last" if step > 0 else "first"
+            self.statusBar().showMessage(f"This is the {where} record in the list.", 4000)
+            return
+        dialog.accept()  # type: ignore[attr-defined]  # flushes the last keystrokes first
+        self.page_view.evidence.select_evidence(ids[at])
+        self.open_evidence(ids[at])
+
+    def start_handover(self, evidence_id: str = "") -> None:
+        """Hand-over mode for the open practitioner (a new record, or ``evidence_id``'s draft)."""
+        if self.api is None or not (self._open_enrolment or evidence_id):
+            self.statusBar().showMessage("Open a practitioner first (Ctrl+1, then Enter).", 5000)
+            return
+        from assessor_app.ui.views.handover_setup import HandoverLauncher
+
+        launcher = HandoverLauncher(self.runner, self.api, self, self._open_enrolment or "",
+                                    evidence_id, self._today())
+        launcher.done.connect(lambda eid: (self.refresh(), self.open_evidence(eid)))
+        launcher.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.handover_launcher = launcher
+        launcher.start()
 
     def _on_failure(self, exc: BaseException) -> None:
         self._page_op = None

@@ -59,6 +59,7 @@ class SpyEvidence:
 class SpyApi:
     def __init__(self, ctx: AppContext, fail: int = 0, delay: float = 0.0) -> None:
         self.evidence = SpyEvidence(ctx.evidence, fail, delay)
+        self.attachments = ctx.attachments
 
 
 def _new(runner: DbRunner, ctx: AppContext, kind: str) -> str:

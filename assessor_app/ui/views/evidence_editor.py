@@ -11,11 +11,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIntValidator, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QFormLayout,
     QFrame,
@@ -30,78 +28,24 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
-from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm, FieldDef
+from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm
 from assessor_app.ui.tasks import DbRunner, on_worker
-from assessor_app.ui.widgets.autosave import Autosaver
+from assessor_app.ui.views.editor_focus import bold_font, layout_focus_order, name_popups, set_chain
+from assessor_app.ui.views.evidence_inputs import (
+    change_signal,
+    fit_to_font,
+    input_text,
+    make_input,
+    set_text,
+)
+from assessor_app.ui.views.feedback_fields import feedback_extras
+from assessor_app.ui.views.review_criteria_fields import CriteriaRows, review_criteria_rows
+from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
+from assessor_app.ui.widgets.autosave import Autosaver, freeze_long_lived
 from assessor_app.ui.widgets.privacy_highlighter import PrivacyHighlighter
 from assessor_app.ui.widgets.standards_picker import StandardsPicker
 
-LONG_FIELDS = frozenset({"notes", "body", "commentary", "own_words", "case_discussion"})
 STATUS_TEXT = {"draft": "Draft", "final": "Final", "signed": "Signed"}
-
-
-def _make_input(f: FieldDef, parent: QWidget) -> QWidget:
-    if f.widget in ("text", "lines"):
-        box = QPlainTextEdit(parent)
-        box.setTabChangesFocus(True)
-        # A fixed height (scrolling inside) keeps the form compact; the main text is taller.
-        lines = 3 if f.widget == "lines" else 9 if f.name in LONG_FIELDS else 5
-        box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
-        if f.hint:
-            box.setPlaceholderText(f.hint)
-        return box
-    if f.widget == "choice":
-        combo = QComboBox(parent)
-        combo.setEditable(True)
-        combo.addItems(["", *f.choices])
-        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        line = combo.lineEdit()
-        if line is not None:
-            line.setAccessibleName(f.label)
-        return combo
-    if f.widget == "yesno":
-        return QCheckBox(parent)
-    line = QLineEdit(parent)
-    placeholder = {"date": "YYYY-MM-DD", "time": "HH:MM", "minutes": "minutes"}
-    line.setPlaceholderText(f.hint or placeholder.get(f.widget, ""))
-    if f.widget == "minutes":
-        line.setValidator(QIntValidator(0, 24 * 60, line))
-    if f.widget in placeholder:
-        line.setMaximumWidth(140)
-    return line
-
-
-def input_text(widget: QWidget) -> str:
-    if isinstance(widget, QPlainTextEdit):
-        return widget.toPlainText()
-    if isinstance(widget, QComboBox):
-        return widget.currentText()
-    if isinstance(widget, QCheckBox):
-        return "yes" if widget.isChecked() else "no"
-    assert isinstance(widget, QLineEdit)
-    return widget.text()
-
-
-def _set_text(widget: QWidget, text: str) -> None:
-    if isinstance(widget, QPlainTextEdit):
-        widget.setPlainText(text)
-    elif isinstance(widget, QComboBox):
-        widget.setCurrentText(text)
-    elif isinstance(widget, QCheckBox):
-        widget.setChecked(text == "yes")
-    else:
-        assert isinstance(widget, QLineEdit)
-        widget.setText(text)
-
-
-def _change_signal(widget: QWidget) -> Any:
-    if isinstance(widget, QPlainTextEdit):
-        return widget.textChanged
-    if isinstance(widget, QComboBox):
-        return widget.currentTextChanged
-    if isinstance(widget, QCheckBox):
-        return widget.toggled
-    return widget.textEdited  # type: ignore[attr-defined]
 
 
 class EvidenceEditor(QWidget):
@@ -110,16 +54,19 @@ class EvidenceEditor(QWidget):
     finalised = Signal()
     failed = Signal(str)
     links_saved = Signal()  # the standards links have been committed
+    handover_requested = Signal(str)  # evidence id: hand this feedback form to the family
 
     def __init__(self, runner: DbRunner, api: Any, evidence_id: str,
                  parent: QWidget | None = None, *, delay_ms: int | None = None) -> None:
         super().__init__(parent)
+        freeze_long_lived()  # the app's heap: out of the way of full collections from now on
         self._runner = runner
         self._api = api
         self.evidence_id = evidence_id
         self.form: EvidenceForm | None = None
         self.inputs: dict[str, QWidget] = {}
         self.privacy: dict[str, PrivacyHighlighter] = {}  # likely names, dates of birth, ...
+        self.criteria = CriteriaRows()  # record review: one row of choices per criterion
         save = on_worker(api, "evidence", "autosave")
         eid = evidence_id
 
@@ -131,10 +78,6 @@ class EvidenceEditor(QWidget):
         self.autosaver.saved.connect(self._on_saved)
 
         self.heading = QLabel("Opening…", self)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.heading.setFont(font)
         self.heading.setAccessibleName("Evidence kind")
         self.state_label = QLabel(self)
         self.state_label.setAccessibleName("Status and stage")
@@ -147,10 +90,23 @@ class EvidenceEditor(QWidget):
         self.final_button.setToolTip("Checks the required fields, then marks the record final")
         self.final_button.clicked.connect(self._on_final_button)
         self.final_button.setEnabled(False)
+        self.handover_button = QPushButton("&Hand over to the family…", self)
+        self.handover_button.setAccessibleName("Hand the laptop to the family to fill this in")
+        self.handover_button.setToolTip("Full screen, large print, one question at a time; "
+                                        "coming back needs your PIN")
+        self.handover_button.clicked.connect(
+            lambda: self.handover_requested.emit(self.evidence_id))
+        self.handover_button.hide()
+        self.ratings_label = QLabel(self)
+        self.ratings_label.setWordWrap(True)
+        self.ratings_label.setAccessibleName("Ratings given")
+        self.ratings_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ratings_label.hide()  # shown in the form for family feedback only
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
+        top.addWidget(self.handover_button)
         top.addWidget(self.final_button)
         status_row = QHBoxLayout()
         status_row.addWidget(self.state_label)
@@ -171,23 +127,42 @@ class EvidenceEditor(QWidget):
         # Standards: ticks and comments save on the DB thread shortly after the last change.
         self.standards_heading = QLabel("Standards", self.form_widget)
         self.standards_heading.setAccessibleName("Standards section")
-        heading_font = self.standards_heading.font()
-        heading_font.setBold(True)
-        self.standards_heading.setFont(heading_font)
+        self.standards_heading.setFont(bold_font())
         self.picker = StandardsPicker(self.form_widget)
-        self.picker.setMinimumHeight(self.fontMetrics().lineSpacing() * 18)
         self.picker.changed.connect(self._links_changed)
         self._links_timer = QTimer(self)
         self._links_timer.setSingleShot(True)
         self._links_timer.setInterval(400 if delay_ms is None else max(delay_ms, 0))
         self._links_timer.timeout.connect(self.save_links)
         self.links_loaded = False
+        self.attachments_heading = QLabel("Attachments", self.form_widget)
+        self.attachments_heading.setFont(bold_font())
+        self.attachments = AttachmentsPanel(runner, api, evidence_id, self.form_widget)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(status_row)
         layout.addWidget(self.scroll, 1)
+        self._fit_fonts()
         self.load()
+
+    # -- text size ------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        """The OS (or app) text size changed: headings and boxes follow it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_fonts()
+
+    def _fit_fonts(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.picker.setMinimumHeight(self.fontMetrics().lineSpacing() * 18)
+        if self.form is not None:
+            for f in self.form.fields:
+                if f.name in self.inputs:
+                    fit_to_font(self.inputs[f.name], f)
 
     # -- loading --------------------------------------------------------------
     def load(self) -> None:
@@ -211,28 +186,46 @@ class EvidenceEditor(QWidget):
         self._show_state(form.stage_title)
         if first:
             for f in form.fields:
-                widget = _make_input(f, self.form_widget)
+                widget = make_input(f, self.form_widget)
+                fit_to_font(widget, f)
                 widget.setAccessibleName(f.label)
                 if isinstance(widget, QPlainTextEdit):  # narrative: suggest roles, not names
                     self.privacy[f.name] = PrivacyHighlighter(widget, today=date.today())
                 if f.hint:
                     widget.setToolTip(f.hint)
-                _set_text(widget, form.values.get(f.name, ""))
+                set_text(widget, form.values.get(f.name, ""))
                 label = QLabel(f"{f.label}{' *' if f.required else ''}", self.form_widget)
                 label.setBuddy(widget)
                 self.form_layout.addRow(label, widget)
                 self.inputs[f.name] = widget
-                _change_signal(widget).connect(lambda *_, n=f.name: self._changed(n))
+                change_signal(widget).connect(lambda *_, n=f.name: self._changed(n))
+            if form.kind == EvidenceKind.FEEDBACK_LIVED.value:
+                feedback_extras(form, self.form_widget, self.form_layout, self.inputs,
+                                self.ratings_label)
+            if form.criteria_set is not None:
+                self.criteria = review_criteria_rows(form, self, self.form_widget,
+                                                     self.form_layout, self.inputs,
+                                                     self.autosaver.changed)
             note = QLabel("* needed before the record can be marked final", self.form_widget)
             note.setAccessibleName("Required fields note")
             self.form_layout.addRow(note)
             self.form_layout.addRow(self.standards_heading)
             self.form_layout.addRow(self.picker)
+            self.form_layout.addRow(self.attachments_heading)
+            self.form_layout.addRow(self.attachments)
+            self.attachments.reload()
             self.load_links()
+            name_popups(self)
+            set_chain(self.focus_chain())
             if self.inputs:
                 next(iter(self.inputs.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+            freeze_long_lived()  # no 50-100 ms full garbage collection while typing
         self._apply_status()
         self.loaded.emit()
+
+    def focus_chain(self) -> list[QWidget]:
+        """The editor's focusable controls, top to bottom as they are laid out."""
+        return [self.handover_button, self.final_button, *layout_focus_order(self.form_layout)]
 
     def _apply_status(self) -> None:
         """Only a draft can be typed in; a final record can be reopened, a signed one not."""
@@ -244,6 +237,10 @@ class EvidenceEditor(QWidget):
             else:
                 widget.setEnabled(draft)
         self.picker.set_editable(draft)
+        self.attachments.set_editable(draft)
+        self.criteria.set_enabled(draft)
+        lived = self.form is not None and self.form.kind == EvidenceKind.FEEDBACK_LIVED.value
+        self.handover_button.setVisible(lived and draft)
         self.final_button.setText("Mark &final" if draft else "&Edit again")
         self.final_button.setAccessibleName("Mark this evidence final" if draft
                                             else "Edit this final evidence again")
@@ -300,8 +297,8 @@ class EvidenceEditor(QWidget):
         def save(evidence_id: str) -> Any:  # runs on the DB thread
             from assessor_app.services.evidence import StandardLinkDTO
 
-            return set_links(evidence_id, [StandardLinkDTO(fw, code, comment, version)
-                                           for fw, version, code, comment in rows])
+            return set_links(evidence_id, [StandardLinkDTO(fw, code, comment, version, strength)
+                                           for fw, version, code, comment, strength in rows])
 
         self._runner.run_op(save, self.evidence_id) \
             .on_success(self._guarded(self._on_links_saved)) \
@@ -336,33 +333,71 @@ class EvidenceEditor(QWidget):
         self.save_label.setText(text)
         self.failed.emit(text)
 
+    def save_now(self) -> None:
+        self.autosaver.flush()
+        self.flush_links()
+
     def close_editor(self) -> None:
         """Send any pending keystrokes now (they are written before any later op)."""
         self.autosaver.flush()
         self.flush_links()
+        self.attachments.clear_copies()  # decrypted copies opened in a viewer go now
+
+
+#: Keys of the editor window (a test checks none clashes with the main window's).
+SAVE_AND_CLOSE_KEYS = ("Ctrl+Return", "Ctrl+W")
+NEXT_RECORD_KEYS, PREVIOUS_RECORD_KEYS = "Alt+PgDown", "Alt+PgUp"  # Alt+Down opens a list
 
 
 class EvidenceDialog(QDialog):
     """An editor in its own window; closing it flushes the last keystrokes."""
+
+    step_requested = Signal(int)  # +1 next record, -1 previous (the page's list order)
 
     def __init__(self, runner: DbRunner, api: Any, evidence_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Evidence")
         self.editor = EvidenceEditor(runner, api, evidence_id, self)
-        self.editor.loaded.connect(lambda: self.setWindowTitle(self.editor.heading.text()))
-        close = QPushButton("&Close", self)
-        close.setAccessibleName("Close the editor (everything is saved)")
+        self.editor.loaded.connect(self._on_loaded)
+        close = QPushButton("Save and &close", self)
+        close.setAccessibleName("Save and close the editor")
+        close.setToolTip("Everything is saved as you type; this sends the last keystrokes "
+                         "and closes (Ctrl+Return or Ctrl+W)")
         close.clicked.connect(self.accept)
+        self.close_button = close
+        previous = QPushButton("◀ &Previous", self)
+        previous.setAccessibleName("Previous record")
+        previous.setToolTip(f"Save and open the previous record in the list ({PREVIOUS_RECORD_KEYS})")
+        following = QPushButton("&Next ▶", self)
+        following.setAccessibleName("Next record")
+        following.setToolTip(f"Save and open the next record in the list ({NEXT_RECORD_KEYS})")
+        previous.clicked.connect(lambda: self.step_requested.emit(-1))
+        following.clicked.connect(lambda: self.step_requested.emit(1))
+        self.step_buttons = (previous, following)
         row = QHBoxLayout()
+        row.addWidget(previous)
+        row.addWidget(following)
         row.addStretch(1)
         row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor, 1)
         layout.addLayout(row)
-        QShortcut(QKeySequence("Ctrl+W"), self, self.accept)
+        self.shortcuts = [QShortcut(QKeySequence(k), self, self.accept)
+                          for k in SAVE_AND_CLOSE_KEYS]
+        self.shortcuts += [
+            QShortcut(QKeySequence(NEXT_RECORD_KEYS), self, lambda: self.step_requested.emit(1)),
+            QShortcut(QKeySequence(PREVIOUS_RECORD_KEYS), self,
+                      lambda: self.step_requested.emit(-1)),
+            QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self,
+                      self.editor.save_now),  # Ctrl+S: habit; sends what is pending now
+        ]
         self.resize(760, 720)
         self.finished.connect(lambda *_: self.editor.close_editor())
+
+    def _on_loaded(self) -> None:
+        self.setWindowTitle(self.editor.heading.text())
+        set_chain([*self.editor.focus_chain(), *self.step_buttons, self.close_button])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.close_editor()

@@ -211,3 +211,21 @@ class EvidencePanel(QWidget):
         row = index.data(ROW_ROLE)
         if isinstance(row, EvidenceRow):
             self.evidence_activated.emit(row.id)
+
+    def visible_ids(self) -> list[str]:
+        """Evidence ids in the order the list shows them (filters and sorting applied)."""
+        out = []
+        for r in range(self.model.rowCount()):
+            row = self.model.index(r, 0).data(ROW_ROLE)
+            if isinstance(row, EvidenceRow):
+                out.append(row.id)
+        return out
+
+    def select_evidence(self, evidence_id: str) -> None:
+        """Select the row of ``evidence_id`` (next/previous record keeps the list in step)."""
+        for r in range(self.model.rowCount()):
+            row = self.model.index(r, 0).data(ROW_ROLE)
+            if isinstance(row, EvidenceRow) and row.id == evidence_id:
+                self.table.selectRow(r)
+                self.table.scrollTo(self.model.index(r, 0))
+                return
