@@ -84,3 +84,26 @@ def db(data_paths: DataPaths, secrets: MemorySecretStore):  # type: ignore[no-un
 @pytest.fixture(scope="session")
 def resources() -> Path:
     return resources_dir()
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path: Path) -> Iterator[Path]:
+    """A real folder no one here can write to. A user's own read-only folder (mode 0500);
+    running as root (CI), where mode bits do not stop a write, a kernel folder that refuses
+    even root (sysfs)."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o500)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o700)
+        return
+    folder = Path("/sys/kernel")
+    try:
+        (folder / "assessor-probe").open("wb").close()
+    except OSError:
+        yield folder
+        return
+    pytest.skip("this machine has no folder that refuses root's writes")  # pragma: no cover
