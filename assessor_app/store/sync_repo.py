@@ -1,0 +1,396 @@
+"""The device side of sync in the store: dirty rows out, pulled rows in, inbox, conflicts, blobs.
+
+Every method works inside the caller's session; the sync service opens one short
+write transaction (BEGIN IMMEDIATE) per batch or page, so the GUI's autosaves
+interleave safely. Rows are read and written with Core (a first sync brings tens
+of thousands); every change is still recorded in the audit chain
+(``audit.append_events``) and nothing written here is marked dirty unless it is
+the device's own unpushed text.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from assessor_app.store import audit
+from assessor_app.store.models.system import SyncState
+from assessor_app.store.sync_rows import (
+    EMPTY_SHA256,
+    TableShape,
+    all_shapes,
+    from_wire,
+    parse_datetime,
+    shape,
+    to_wire,
+    wire_row,
+)
+from assessor_app.sync import tables
+from assessor_app.sync.merge import merge_fields
+
+if TYPE_CHECKING:
+    from assessor_app.store.database import Database
+
+_IN_CHUNK = 500
+_DELETED = "_deleted"
+_MISSING = object()
+
+
+@dataclass
+class ApplyStats:
+    applied: int = 0
+    kept_local: int = 0  # the device had an unpushed edit: its text stays, to be pushed
+    parked: int = 0  # waiting in the inbox for a parent
+    skipped: int = 0  # already had that revision, or a table this version does not know
+
+
+@dataclass
+class Settled:
+    status: str
+    still_dirty: bool = False
+    conflicts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who this device is, written on the conflict rows it creates."""
+
+    user_name: str = ""
+    device_name: str = ""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _chunks(items: list[Any], n: int = _IN_CHUNK) -> Iterable[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+@contextmanager
+def sync_transaction(database: Database, actor: str = "sync") -> Iterator[SyncRepository]:
+    """One short write transaction (BEGIN IMMEDIATE: the write lock up front, so a commit
+    by the GUI's thread in between cannot fail it); commits when the block ends cleanly."""
+    bind = database.engine.execution_options(sqlite_immediate=True)
+    with database.factory(bind=bind) as session:
+        session.info["actor"] = actor
+        repo = SyncRepository(session)
+        yield repo
+        repo.flush_events()
+        session.commit()
+
+
+class SyncRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        session.info["from_sync"] = True
+        self._events: list[tuple[str, str, str, list[str]]] = []
+
+    @property
+    def _conn(self):  # type: ignore[no-untyped-def]
+        return self._s.connection()
+
+    def flush_events(self) -> None:
+        """Write the audit events of this transaction's changes (call before commit)."""
+        if self._events:
+            audit.append_events(self._s, self._s.info.get("actor", "sync"), self._events)
+            self._events = []
+
+    # -- sync_state ------------------------------------------------------------------------
+    def state(self, key: str) -> dict[str, Any] | None:
+        row = self._s.get(SyncState, key)
+        return dict(row.value) if row is not None and row.value is not None else None
+
+    def set_state(self, key: str, value: dict[str, Any] | None) -> None:
+        if value is None:
+            self._conn.execute(delete(SyncState).where(SyncState.key == key))
+            return
+        row = self._s.get(SyncState, key)
+        if row is None:
+            self._s.add(SyncState(key=key, value=value))
+        else:
+            row.value = value
+        self._s.flush()
+
+    # -- outgoing --------------------------------------------------------------------------
+    def dirty_keys(self) -> list[tuple[str, str]]:
+        """Every row waiting to be pushed, parents first (``tables.RANK``)."""
+        out: list[tuple[str, str]] = []
+        for sh in all_shapes():
+            t = sh.table
+            ids = self._conn.execute(select(t.c.id).where(t.c.dirty.is_(True))
+                                     .order_by(t.c.created_at, t.c.id)).scalars()
+            out.extend((sh.name, i) for i in ids)
+        return out
+
+    def count_dirty(self) -> int:
+        return sum(self._conn.execute(select(func.count()).select_from(sh.table)
+                                      .where(sh.table.c.dirty.is_(True))).scalar_one()
+                   for sh in all_shapes())
+
+    def read_rows(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """The wire rows for ``keys`` (in that order; rows gone meanwhile are left out)."""
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for table, group in itertools.groupby(sorted(keys, key=lambda k: k[0]), key=lambda k: k[0]):
+            sh = shape(table)
+            for ids in _chunks([k[1] for k in group]):
+                for row in self._conn.execute(select(*sh.read_columns)
+                                              .where(sh.table.c.id.in_(ids))).mappings():
+                    found[(table, row["id"])] = wire_row(sh, row)
+        return [found[k] for k in keys if k in found]
+
+    def blob(self, table: str, row_id: str) -> bytes | None:
+        sh = shape(table)
+        if sh.blob_column is None:
+            return None
+        data = self._conn.execute(select(sh.table.c[sh.blob_column])
+                                  .where(sh.table.c.id == row_id)).scalar_one_or_none()
+        return bytes(data) if data else None
+
+    # -- after a push ----------------------------------------------------------------------
+    def settle(self, sent: Mapping[str, Any], status: str, rev: int,
+               server_row: Mapping[str, Any] | None, who: Who) -> Settled:
+        """Record what the server did with one pushed row.
+
+        A row edited since it was sent stays dirty (its newer text is pushed next time,
+        based on the server's new revision); otherwise it becomes clean. A refused edit
+        with the server's row (a signed record) takes the server's version and keeps the
+        local text as a conflict row, so nothing typed is lost.
+        """
+        sh = shape(sent["table"])
+        cur = self._read_one(sh, sent["id"])
+        if cur is None:
+            return Settled(status)
+        mine = dict(to_wire(sh, cur), **{_DELETED: cur["deleted_at"] is not None})
+        if status == "refused":
+            if server_row is None:
+                return Settled(status, still_dirty=True)
+            theirs = dict(server_row["fields"], **{_DELETED: bool(server_row["deleted"])})
+            ids = [self.add_conflict(sh.name, sent["id"], name, kept=theirs[name], other=value,
+                                     base=None, who=who)
+                   for name, value in sorted(mine.items())
+                   if name in theirs and theirs[name] != value]
+            self._write(sh, cur, theirs, int(server_row["rev"]), dirty=False)
+            return Settled(status, conflicts=ids)
+        if status == "accepted" or server_row is None:
+            result = dict(sent["fields"], **{_DELETED: bool(sent["deleted"])})
+        else:
+            result = dict(server_row["fields"], **{_DELETED: bool(server_row["deleted"])})
+            rev = int(server_row.get("rev") or rev)
+        was_sent = dict(sent["fields"], **{_DELETED: bool(sent["deleted"])})
+        if mine == was_sent:
+            self._write(sh, cur, result, rev, dirty=False)
+            return Settled(status)
+        # edited while the batch was out: keep the new text on top of the server's result
+        merged = merge_fields(was_sent, result, mine)
+        values = dict(merged.fields)
+        for hard in merged.hard:
+            values[hard.field] = hard.incoming
+        self._write(sh, cur, values, rev, dirty=True)
+        return Settled(status, still_dirty=True)
+
+    def add_conflict(self, entity: str, entity_id: str, field_name: str, *, kept: Any,
+                     other: Any, base: Any, who: Who) -> str:
+        """A new (dirty) conflict row made on this device, to be pushed like any edit."""
+        from assessor_app.store.base import new_id
+
+        cid = new_id()
+        now = _now()
+        c = shape("conflict").table
+        self._conn.execute(insert(c).values(
+            id=cid, practitioner_id=self.practitioner_of(entity, entity_id), entity=entity,
+            entity_id=entity_id, field=field_name, kept_value=kept, other_value=other,
+            base_value=base, other_user=who.user_name[:200], other_device=who.device_name[:200],
+            resolution="", resolved_by="", resolved_at=None, rev=0, base_rev=0, dirty=True,
+            deleted_at=None, created_at=now, updated_at=now, updated_by=who.user_name[:64]))
+        self._events.append(("insert", "conflict", cid, sorted(shape("conflict").fields)))
+        return cid
+
+    def practitioner_of(self, table: str, row_id: str) -> str | None:
+        """The practitioner a row hangs from (None: employer-wide or not found)."""
+        seen = 0
+        while table != "practitioner" and seen < 10:
+            seen += 1
+            spec = tables.BY_NAME.get(table)
+            if spec is None or spec.parent is None:
+                return None
+            col, parent = spec.parent
+            t = shape(table).table
+            value = self._conn.execute(select(t.c[col]).where(t.c.id == row_id)).scalar_one_or_none()
+            if not value:
+                return None
+            table, row_id = parent, value
+        return row_id if table == "practitioner" else None
+
+    # -- incoming --------------------------------------------------------------------------
+    def apply_page(self, rows: list[Mapping[str, Any]]) -> ApplyStats:
+        """Apply pulled rows (and any parked ones) parents first; park rows whose parent
+        (any foreign key) is not here yet. Never fails a page on a foreign key."""
+        stats = ApplyStats()
+        pending: dict[tuple[str, str], Mapping[str, Any]] = {}
+        inbox = (self.state("inbox") or {}).get("rows", [])
+        for r in itertools.chain(inbox, rows):
+            if r["table"] not in tables.BY_NAME:
+                stats.skipped += 1
+                continue
+            key = (r["table"], r["id"])
+            if key in pending and int(pending[key]["rev"]) > int(r["rev"]):
+                continue
+            pending[key] = r
+        ordered = sorted(pending.values(), key=lambda r: tables.RANK[r["table"]])
+        parked: list[Mapping[str, Any]] = []
+        for table, group in itertools.groupby(ordered, key=lambda r: r["table"]):
+            parked.extend(self._apply_table(shape(table), list(group), stats))
+        stats.parked = len(parked)
+        if parked or inbox:
+            self.set_state("inbox", {"rows": [dict(r) for r in parked]} if parked else None)
+        return stats
+
+    def inbox_size(self) -> int:
+        return len((self.state("inbox") or {}).get("rows", []))
+
+    def _apply_table(self, sh: TableShape, rows: list[Mapping[str, Any]],
+                     stats: ApplyStats) -> list[Mapping[str, Any]]:
+        t = sh.table
+        ids = [r["id"] for r in rows]
+        cols = [t.c.id, t.c.rev, t.c.base_rev, t.c.dirty, t.c.deleted_at]
+        if sh.blob_column:
+            cols.append(t.c.sha256)
+        existing: dict[str, Any] = {}
+        for chunk in _chunks(ids):
+            existing.update((r.id, r) for r in self._conn.execute(select(*cols).where(t.c.id.in_(chunk))))
+        waiting: set[str] = set()
+        for col, ref in sh.foreign_keys:
+            wanted = {r["fields"].get(col) for r in rows} - {None, ""}
+            have = self._existing_ids(ref, wanted)
+            waiting.update(r["id"] for r in rows if r["fields"].get(col) not in (None, "")
+                           and r["fields"].get(col) not in have)
+        now = _now()
+        inserts: list[dict[str, Any]] = []
+        updates: dict[frozenset[str], list[dict[str, Any]]] = {}
+        parked = []
+        for r in rows:
+            if r["id"] in waiting:
+                parked.append(r)
+                continue
+            old = existing.get(r["id"])
+            rev = int(r["rev"])
+            if old is None:
+                inserts.append(self._insert_values(sh, r, now))
+                self._events.append(("insert", sh.name, r["id"], list(sh.fields)))
+            elif old.dirty:
+                stats.kept_local += 1
+                if rev > old.rev:
+                    updates.setdefault(frozenset({"rev"}), []).append({"_id": r["id"], "rev": rev})
+                continue
+            elif rev <= old.rev:
+                stats.skipped += 1
+                continue
+            else:
+                values = from_wire(sh, r["fields"])
+                values.update(rev=rev, base_rev=rev, updated_by=(r.get("updated_by") or "")[:64],
+                              updated_at=parse_datetime(r.get("updated_at")) or now,
+                              deleted_at=(old.deleted_at or now) if r["deleted"] else None)
+                if sh.blob_column and r["fields"].get("sha256") != old.sha256:
+                    values[sh.blob_column] = b""
+                values["_id"] = r["id"]
+                updates.setdefault(frozenset(values), []).append(values)
+                action = "delete" if r["deleted"] and old.deleted_at is None else "update"
+                self._events.append((action, sh.name, r["id"], list(sh.fields)))
+            stats.applied += 1
+        if inserts:
+            self._conn.execute(insert(t), inserts)
+        for keys, batch in updates.items():
+            stmt = update(t).where(t.c.id == bindparam("_id")).values(
+                {k: bindparam(k) for k in keys if k != "_id"})
+            self._conn.execute(stmt, batch)
+        return parked
+
+    def _insert_values(self, sh: TableShape, r: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        values = from_wire(sh, r["fields"])
+        for name in sh.fields:
+            if name not in values:
+                values[name] = _column_default(sh, name)
+        rev = int(r["rev"])
+        values.update(id=r["id"], rev=rev, base_rev=rev, dirty=False,
+                      deleted_at=now if r["deleted"] else None, created_at=now,
+                      updated_at=parse_datetime(r.get("updated_at")) or now,
+                      updated_by=(r.get("updated_by") or "")[:64])
+        if sh.blob_column:
+            values[sh.blob_column] = b""
+        return values
+
+    def _existing_ids(self, table: str, ids: set[Any]) -> set[Any]:
+        if not ids:
+            return set()
+        from assessor_app.store.base import Base
+
+        t = Base.metadata.tables[table]
+        found: set[Any] = set()
+        for chunk in _chunks(sorted(ids)):
+            found.update(self._conn.execute(select(t.c.id).where(t.c.id.in_(chunk))).scalars())
+        return found
+
+    def _read_one(self, sh: TableShape, row_id: str) -> dict[str, Any] | None:
+        row = self._conn.execute(select(*sh.read_columns)
+                                 .where(sh.table.c.id == row_id)).mappings().first()
+        return dict(row) if row is not None else None
+
+    def _write(self, sh: TableShape, old: Mapping[str, Any], wire: Mapping[str, Any], rev: int,
+               *, dirty: bool) -> None:
+        """Overwrite a row with wire values (``_deleted`` included), set its revision."""
+        fields = {k: v for k, v in wire.items() if k != _DELETED}
+        before = to_wire(sh, old)
+        changed = [k for k, v in fields.items() if k in before and before[k] != v]
+        deleted = bool(wire.get(_DELETED))
+        values = from_wire(sh, fields)
+        values.update(rev=rev, base_rev=rev, dirty=dirty,
+                      deleted_at=(old["deleted_at"] or _now()) if deleted else None)
+        if sh.blob_column and fields.get("sha256", old.get("sha256")) != old.get("sha256"):
+            values[sh.blob_column] = b""
+        self._conn.execute(update(sh.table).where(sh.table.c.id == old["id"]).values(values))
+        if changed or deleted != (old["deleted_at"] is not None):
+            action = "delete" if deleted and old["deleted_at"] is None else "update"
+            self._events.append((action, sh.name, old["id"], sorted(changed)))
+
+    # -- blobs -----------------------------------------------------------------------------
+    def missing_blobs(self) -> list[str]:
+        """sha256 of the files rows name but this device does not hold yet."""
+        out: set[str] = set()
+        for sh in all_shapes():
+            if sh.blob_column is None:
+                continue
+            t = sh.table
+            out.update(self._conn.execute(
+                select(t.c.sha256).where(func.length(t.c[sh.blob_column]) == 0,
+                                         t.c.sha256 != EMPTY_SHA256)).scalars())
+        return sorted(out)
+
+    def fill_blob(self, sha256: str, data: bytes) -> int:
+        n = 0
+        for sh in all_shapes():
+            if sh.blob_column is None:
+                continue
+            t = sh.table
+            n += self._conn.execute(
+                update(t).where(t.c.sha256 == sha256, func.length(t.c[sh.blob_column]) == 0)
+                .values({sh.blob_column: data})).rowcount or 0
+        return n
+
+
+def _column_default(sh: TableShape, name: str) -> Any:
+    col = sh.table.c[name]
+    default = col.default
+    if default is None or not getattr(default, "is_scalar", False):
+        if default is not None and getattr(default, "is_callable", False):
+            return default.arg(None)  # type: ignore[operator]
+        return None
+    return default.arg

@@ -1,0 +1,120 @@
+"""Syncable table rows ↔ the ``fields`` dicts ``protocol.Row`` carries, generically.
+
+Built from the mapped tables' columns, so a column added to a model syncs with no
+code here: dates and datetimes travel as ISO strings (datetimes in UTC), JSON as
+JSON, blob columns never (the row's ``sha256`` column names the bytes), and the
+bookkeeping columns of ``tables.SYNC_COLUMNS`` travel outside ``fields``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Table
+
+from assessor_app.store import models  # noqa: F401  (registers every table)
+from assessor_app.store.base import Base
+from assessor_app.sync import tables
+
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """What the sync code needs to know about one syncable table."""
+
+    name: str
+    table: Table
+    #: the columns carried in ``fields`` (content, not bookkeeping, never the blob)
+    fields: tuple[str, ...]
+    blob_column: str | None
+    dates: frozenset[str]
+    datetimes: frozenset[str]
+    #: (column, referenced table) for every foreign key: a row waits until these exist
+    foreign_keys: tuple[tuple[str, str], ...]
+
+    @property
+    def read_columns(self) -> list[Any]:
+        """Every column but the blob (deferred: it may be megabytes)."""
+        return [c for c in self.table.c if c.name != self.blob_column]
+
+
+@cache
+def shape(name: str) -> TableShape:
+    spec = tables.BY_NAME[name]
+    table = Base.metadata.tables[name]
+    fields = tuple(c.name for c in table.c
+                   if c.name not in tables.SYNC_COLUMNS and c.name != spec.blob_column)
+    dates = frozenset(c.name for c in table.c
+                      if isinstance(c.type, Date) and not isinstance(c.type, DateTime))
+    datetimes = frozenset(c.name for c in table.c if isinstance(c.type, DateTime))
+    fks = tuple(sorted((fk.parent.name, fk.column.table.name) for fk in table.foreign_keys))
+    return TableShape(name, table, fields, spec.blob_column, dates, datetimes, fks)
+
+
+def all_shapes() -> list[TableShape]:
+    """Every syncable table, parents first (``tables.RANK``)."""
+    return [shape(s.name) for s in tables.SPECS]
+
+
+def utc(at: datetime) -> datetime:
+    """SQLite hands back naive datetimes that were stored as UTC."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def iso_datetime(at: datetime | None) -> str | None:
+    return None if at is None else utc(at).isoformat()
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return utc(datetime.fromisoformat(text))
+
+
+def to_wire(sh: TableShape, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``fields`` of a row read from the store (a mapping of column → value)."""
+    out: dict[str, Any] = {}
+    for name in sh.fields:
+        v = values[name]
+        if v is not None:
+            if name in sh.datetimes:
+                v = iso_datetime(v)
+            elif name in sh.dates:
+                v = v.isoformat()
+        out[name] = v
+    return out
+
+
+def from_wire(sh: TableShape, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Column values for the store from a row's ``fields`` (unknown fields are ignored:
+    a newer device may send columns this schema does not have yet)."""
+    out: dict[str, Any] = {}
+    for name in sh.fields:
+        if name not in fields:
+            continue
+        v = fields[name]
+        if v is not None:
+            if name in sh.datetimes:
+                v = parse_datetime(v)
+            elif name in sh.dates:
+                v = v if isinstance(v, date) else date.fromisoformat(v)
+        out[name] = v
+    return out
+
+
+def wire_row(sh: TableShape, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A whole ``protocol.Row`` as a dict (for a push: ``base_rev`` is the local base)."""
+    updated = values.get("updated_at")
+    return {
+        "table": sh.name, "id": values["id"], "base_rev": values["base_rev"],
+        "rev": values["rev"], "deleted": values["deleted_at"] is not None,
+        "updated_at": iso_datetime(updated) or "" if updated is not None else "",
+        "updated_by": (values.get("updated_by") or "")[:64],
+        "fields": to_wire(sh, values),
+    }
