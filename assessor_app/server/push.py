@@ -1,0 +1,242 @@
+"""Push: apply one batch of rows in one serialised transaction.
+
+Per row: a new row is inserted at rev 1; an edit from the current revision is accepted;
+an edit from an older one is merged three ways against the version it started from
+(``sync.merge``). A field both sides changed differently is a hard conflict: the server
+keeps its value and writes a ``conflict`` row holding both, so no text is lost. Signed
+and immutable rows are refused with a reason, as are rows out of scope or without parent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from assessor_app.server.admin import next_seq, utcnow
+from assessor_app.server.auth import Caller
+from assessor_app.server.db import write_session
+from assessor_app.server.models import Assignment, Batch, SyncRow, SyncRowVersion
+from assessor_app.server.pull import to_row
+from assessor_app.server.scopes import MissingParent, Scope, may_write, readable, row_scope
+from assessor_app.sync.merge import merge_fields
+from assessor_app.sync.protocol import PushBatch, PushResponse, Row, RowResult
+from assessor_app.sync.tables import BY_NAME, RANK, SIGNED_STATUSES, SYNC_COLUMNS
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+DELETED = "_deleted"
+
+
+class BatchReused(Exception):
+    """The batch id was already used for different rows (or by another user)."""
+
+
+def request_hash(batch: PushBatch) -> str:
+    rows = [r.model_dump(mode="json") for r in batch.rows]
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, separators=(",", ":"),
+                                     ensure_ascii=True).encode()).hexdigest()
+
+
+@dataclass
+class _Ctx:
+    s: Session
+    caller: Caller
+    scope: Scope
+    seq: int
+    out: list[RowResult] = field(default_factory=list)
+
+    def take_seq(self) -> int:
+        self.seq += 1
+        return self.seq - 1
+
+
+def push(engine: Engine, caller: Caller, batch: PushBatch) -> PushResponse:
+    digest = request_hash(batch)
+    with write_session(engine) as s:
+        done = s.get(Batch, batch.batch_id)
+        if done is not None:
+            if done.user_id != caller.user_id or done.request_hash != digest:
+                raise BatchReused()
+            return PushResponse.model_validate(done.response)
+        ctx = _Ctx(s, caller, readable(s, caller), next_seq(s))
+        order = sorted(range(len(batch.rows)),
+                       key=lambda i: (RANK.get(batch.rows[i].table, len(RANK)), i))
+        results: dict[int, RowResult] = {}
+        for i in order:
+            results[i] = _apply(ctx, batch.rows[i])
+            s.flush()
+        resp = PushResponse(batch_id=batch.batch_id,
+                            results=[results[i] for i in range(len(batch.rows))])
+        s.add(Batch(batch_id=batch.batch_id, user_id=caller.user_id, request_hash=digest,
+                    response=resp.model_dump(mode="json"), created_at=utcnow()))
+    return resp
+
+
+def _refused(row: Row, reason: str, current: SyncRow | None = None) -> RowResult:
+    return RowResult(table=row.table, id=row.id, status="refused", reason=reason,
+                     rev=current.rev if current else 0, seq=current.seq if current else 0,
+                     row=to_row(current) if current is not None else None)
+
+
+def _blob_ref(spec_blob: str | None, fields: dict[str, Any]) -> tuple[str | None, str]:
+    """(sha256 the row names, problem) for a table with a blob column."""
+    if not spec_blob or fields.get(spec_blob) is None:
+        return None, ""
+    value = fields[spec_blob]
+    if isinstance(value, str) and SHA256.match(value):
+        return value, ""
+    return None, (f"its {spec_blob} must be the file's sha256 (64 lower-case hex digits); "
+                  "the bytes go to /v1/blobs")
+
+
+def _apply(ctx: _Ctx, row: Row) -> RowResult:
+    s, caller = ctx.s, ctx.caller
+    spec = BY_NAME.get(row.table)
+    if spec is None:
+        return _refused(row, f"{row.table!r} is not a table that syncs")
+    fields = {k: v for k, v in row.fields.items() if k not in SYNC_COLUMNS}
+    blob, problem = _blob_ref(spec.blob_column, fields)
+    if problem:
+        return _refused(row, problem)
+    current = s.get(SyncRow, (row.table, row.id))
+    if current is not None and not may_write(caller, ctx.scope, current.practitioner_id):
+        return _refused(row, "This record is outside your scope: you may not change it.")
+    try:
+        new_scope = row_scope(s, spec, row.id, {**(current.fields if current else {}), **fields})
+    except MissingParent as exc:
+        return _refused(row, f"Not saved: {exc}.", current)
+    if current is None:
+        return _insert(ctx, row, fields, new_scope, blob)
+
+    if spec.immutable or current.fields.get("status") in SIGNED_STATUSES:
+        if _same(current, fields, row.deleted):
+            return RowResult(table=row.table, id=row.id, status="accepted", rev=current.rev,
+                             seq=current.seq)
+        when = str(current.fields.get("signed_at") or current.updated_at
+                   or current.written_at.date().isoformat())[:10]
+        return _refused(row, f"This record was signed on {when} and cannot change; "
+                             "make a new version instead.", current)
+    if row.base_rev > current.rev:
+        return _refused(row, f"The server has revision {current.rev} of this record, not "
+                             f"{row.base_rev}: send the edit from a revision the server gave.",
+                        current)
+    if _same(current, fields, row.deleted):
+        return RowResult(table=row.table, id=row.id, status="accepted", rev=current.rev,
+                         seq=current.seq)
+
+    hard = []
+    if row.base_rev == current.rev:
+        merged, deleted, status = {**current.fields, **fields}, row.deleted, "accepted"
+    else:
+        merged, deleted, hard = _merge(s, current, row, fields)
+        status = "conflict" if hard else "merged"
+    if new_scope != current.practitioner_id:
+        try:
+            new_scope = row_scope(s, spec, row.id, merged)
+        except MissingParent as exc:
+            return _refused(row, f"Not saved: {exc}.", current)
+        if not may_write(caller, ctx.scope, new_scope):
+            return _refused(row, "That would move the record outside your scope.", current)
+    current.fields = merged
+    current.deleted = deleted
+    current.practitioner_id = new_scope
+    current.rev += 1
+    current.seq = ctx.take_seq()
+    current.blob_sha256 = _blob_ref(spec.blob_column, merged)[0]
+    current.updated_by = caller.user_name
+    current.updated_at = row.updated_at
+    current.written_at = utcnow()
+    _version(ctx, current)
+    conflict_ids = [_conflict_row(ctx, current, h) for h in hard]
+    return RowResult(table=row.table, id=row.id, status=status, rev=current.rev,  # type: ignore[arg-type]
+                     seq=current.seq, row=None if status == "accepted" else to_row(current),
+                     conflict_ids=conflict_ids)
+
+
+def _same(current: SyncRow, fields: dict[str, Any], deleted: bool) -> bool:
+    return current.deleted == deleted and all(current.fields.get(k, _NONE) == v
+                                              for k, v in fields.items())
+
+
+_NONE = object()
+
+
+def _insert(ctx: _Ctx, row: Row, fields: dict[str, Any], scope: str | None,
+            blob: str | None) -> RowResult:
+    caller = ctx.caller
+    if row.base_rev != 0:
+        return _refused(row, f"The server has no copy of this record, yet it was sent as an "
+                             f"edit of revision {row.base_rev}; send it as new (base_rev 0).")
+    creating_practitioner = row.table == "practitioner" and caller.role in ("assessor", "manager",
+                                                                            "coordinator")
+    if not (may_write(caller, ctx.scope, scope) or creating_practitioner):
+        return _refused(row, "This record belongs to a practitioner outside your scope: "
+                             "you may not add to it.")
+    rec = SyncRow(table_name=row.table, id=row.id, practitioner_id=scope, seq=ctx.take_seq(),
+                  rev=1, deleted=row.deleted, fields=fields, blob_sha256=blob,
+                  created_by=caller.user_id, updated_by=caller.user_name,
+                  updated_at=row.updated_at, written_at=utcnow())
+    ctx.s.add(rec)
+    _version(ctx, rec)
+    if creating_practitioner and caller.role != "coordinator" and ctx.scope is not None \
+            and row.id not in ctx.scope:
+        ctx.s.add(Assignment(user_id=caller.user_id, practitioner_id=row.id, created_at=utcnow()))
+        ctx.scope.add(row.id)
+    return RowResult(table=row.table, id=row.id, status="accepted", rev=1, seq=rec.seq)
+
+
+def _version(ctx: _Ctx, rec: SyncRow) -> None:
+    ctx.s.add(SyncRowVersion(table_name=rec.table_name, id=rec.id, rev=rec.rev,
+                             deleted=rec.deleted, fields=dict(rec.fields),
+                             user_id=ctx.caller.user_id, device_id=ctx.caller.device_id,
+                             written_at=rec.written_at))
+
+
+def _merge(s: Session, current: SyncRow, row: Row, fields: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Three-way merge with deletion as the pseudo-field ``_deleted``; an edit is never
+    lost to a delete (the row is restored when either side changed its content)."""
+    ver = s.get(SyncRowVersion, (current.table_name, current.id, row.base_rev)) \
+        if row.base_rev > 0 else None
+    base = {**ver.fields, DELETED: ver.deleted} if ver is not None else None
+    server = {**current.fields, DELETED: current.deleted}
+    incoming = {**fields, DELETED: row.deleted}
+    out = merge_fields(base, server, incoming)
+    merged = dict(out.fields)
+    deleted = bool(merged.pop(DELETED))
+    hard = [h for h in out.hard if h.field != DELETED]
+    if deleted:
+        if base is None:
+            deleted = current.deleted and row.deleted
+        else:
+            def changed(side: dict[str, Any]) -> bool:
+                return any(k != DELETED and base.get(k, _NONE) != v for k, v in side.items())
+            if (not row.deleted and changed(incoming)) or \
+                    (not current.deleted and changed(server)):
+                deleted = False
+    return merged, deleted, hard
+
+
+def _conflict_row(ctx: _Ctx, rec: SyncRow, h) -> str:  # type: ignore[no-untyped-def]
+    """One ``conflict`` row per field both sides changed: the server's value was kept,
+    the device's is stored here, in the record's scope."""
+    cid = str(uuid.uuid4())
+    caller = ctx.caller
+    fields = {
+        "practitioner_id": rec.practitioner_id, "entity": rec.table_name, "entity_id": rec.id,
+        "field": h.field, "kept_value": h.server, "other_value": h.incoming,
+        "base_value": h.base, "other_user": caller.user_name, "other_device": caller.device_name,
+        "resolution": "", "resolved_by": "", "resolved_at": None,
+    }
+    c = SyncRow(table_name="conflict", id=cid, practitioner_id=rec.practitioner_id,
+                seq=ctx.take_seq(), rev=1, deleted=False, fields=fields,
+                created_by=caller.user_id, updated_by=caller.user_name,
+                updated_at=utcnow().isoformat(timespec="seconds"), written_at=utcnow())
+    ctx.s.add(c)
+    _version(ctx, c)
+    return cid
