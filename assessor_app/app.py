@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from assessor_app.services.reviews import ReviewService
     from assessor_app.services.search import SearchService
     from assessor_app.services.signing import SigningService
+    from assessor_app.services.sync import SyncService
     from assessor_app.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,17 @@ class AppContext:
 
         return SigningService(self.database, signing_secrets(
             self.database, lambda: self.secrets or keyring_secrets()))
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from assessor_app.services.signing import signing_secrets
+        from assessor_app.services.sync import SyncService
+
+        def secrets() -> SecretStore:
+            return self.secrets or keyring_secrets()
+
+        return SyncService(self.database, secrets,
+                           lambda: signing_secrets(self.database, secrets), self.paths.root)
 
     # The GUI's WorkbenchApi, delegated so the GUI sees one small object.
     def list_rows(self, today: date):  # type: ignore[no-untyped-def]
@@ -227,6 +239,7 @@ class StartupApi:
     documents = property(lambda self: self.context().documents)
     signing = property(lambda self: self.context().signing)
     search = property(lambda self: self.context().search)
+    sync = property(lambda self: self.context().sync)
 
     def warm_up(self) -> None:
         self.context()

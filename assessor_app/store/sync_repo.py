@@ -136,14 +136,23 @@ class SyncRepository:
                                       .where(sh.table.c.dirty.is_(True))).scalar_one()
                    for sh in all_shapes())
 
-    def read_rows(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        """The wire rows for ``keys`` (in that order; rows gone meanwhile are left out)."""
+    def open_conflicts(self) -> int:
+        c = shape("conflict").table
+        return int(self._conn.execute(select(func.count()).select_from(c).where(
+            c.c.resolution == "", c.c.deleted_at.is_(None))).scalar_one())
+
+    def read_rows(self, keys: list[tuple[str, str]], *,
+                  dirty_only: bool = False) -> list[dict[str, Any]]:
+        """The wire rows for ``keys`` (in that order; rows gone meanwhile are left out, and
+        with ``dirty_only`` rows already pushed)."""
         found: dict[tuple[str, str], dict[str, Any]] = {}
         for table, group in itertools.groupby(sorted(keys, key=lambda k: k[0]), key=lambda k: k[0]):
             sh = shape(table)
             for ids in _chunks([k[1] for k in group]):
-                for row in self._conn.execute(select(*sh.read_columns)
-                                              .where(sh.table.c.id.in_(ids))).mappings():
+                cond = sh.table.c.id.in_(ids)
+                if dirty_only:
+                    cond = cond & sh.table.c.dirty.is_(True)
+                for row in self._conn.execute(select(*sh.read_columns).where(cond)).mappings():
                     found[(table, row["id"])] = wire_row(sh, row)
         return [found[k] for k in keys if k in found]
 

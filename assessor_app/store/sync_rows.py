@@ -118,3 +118,12 @@ def wire_row(sh: TableShape, values: Mapping[str, Any]) -> dict[str, Any]:
         "updated_by": (values.get("updated_by") or "")[:64],
         "fields": to_wire(sh, values),
     }
+
+
+@cache
+def model_for(name: str) -> type[Any]:
+    """The mapped class of a syncable table (for edits that must go through the unit of work)."""
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == name:
+            return mapper.class_  # type: ignore[no-any-return]
+    raise KeyError(name)

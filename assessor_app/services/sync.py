@@ -1,0 +1,402 @@
+"""Sync with the employer's server: status, enrolment, push/pull, conflicts (BRIEF-SYNC.md API).
+
+``sync()`` runs on a background thread while the GUI's DB thread autosaves, so it
+shares no ORM objects and writes in short transactions (one per batch or page, the
+write lock taken up front). Push first, in batches of at most ``PUSH_BATCH`` rows
+(files uploaded before the rows that name them; the batch is saved with its id
+before it is sent, so a retry after a cut replays the same id), then pull pages
+until the server has no more, then fetch the files rows name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from assessor_app.errors import AppError, NotFound, UsageError
+from assessor_app.keystore import SecretStore, load_sync_token, save_sync_token
+from assessor_app.sync.client import NotEnrolled, RequestRefused, SyncClient, SyncError, check_url
+
+if TYPE_CHECKING:
+    from assessor_app.store.database import Database
+    from assessor_app.store.sync_repo import SyncRepository, Who
+
+PUSH_BATCH = 200
+PULL_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    configured: bool
+    server_url: str
+    user_name: str
+    role: str
+    last_sync_at: datetime | None
+    last_error: str
+    waiting: int
+    conflicts: int
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: str  # "push" | "pull" | "files"
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    pulled: int
+    merged: int
+    conflicts: int
+    refused: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ConflictItem:
+    id: str
+    entity: str
+    entity_id: str
+    field: str
+    field_label: str
+    record_title: str
+    practitioner_name: str
+    kept_value: str
+    other_value: str
+    base_value: str
+    other_user: str
+    other_device: str
+    created_at: datetime | None
+
+
+class SyncBusy(SyncError):
+    pass
+
+
+@dataclass
+class _Counts:
+    pushed: int = 0
+    pulled: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    refused: int = 0
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "deleted" if value else "not deleted"
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def field_label(name: str) -> str:
+    if name == "_deleted":
+        return "Deleted"
+    return name.replace("_", " ").strip().capitalize()
+
+
+class SyncService:
+    def __init__(self, database: Database, secrets: Callable[[], SecretStore],
+                 signing_secrets: Callable[[], SecretStore] | None = None,
+                 root: Path | None = None) -> None:
+        self._db = database
+        self._secrets = secrets
+        self._signing_secrets = signing_secrets
+        self._root = root or database.paths.root
+        self._lock = threading.Lock()
+
+    # -- state -----------------------------------------------------------------------------
+    def _tx(self, actor: str = "sync"):  # type: ignore[no-untyped-def]
+        from assessor_app.store.sync_repo import sync_transaction
+
+        return sync_transaction(self._db, actor)
+
+    def _read(self, fn: Callable[[SyncRepository], Any]) -> Any:
+        from assessor_app.store.sync_repo import SyncRepository
+
+        with self._db.uow() as uow:
+            return fn(SyncRepository(uow.session))
+
+    def _server(self) -> dict[str, Any]:
+        server = self._read(lambda r: r.state("server"))
+        if not server:
+            raise NotEnrolled("This computer is not enrolled with a sync server.",
+                              "Enrol it first: assessor-app enrol --server URL --code CODE "
+                              "(your coordinator gives you the code).")
+        return server  # type: ignore[no-any-return]
+
+    def status(self) -> SyncStatus:
+        def read(repo: SyncRepository) -> tuple[Any, ...]:
+            return (repo.state("server"), repo.state("last"), repo.count_dirty(),
+                    repo.open_conflicts())
+
+        server, last, waiting, conflicts = self._read(read)
+        server, last = server or {}, last or {}
+        at = last.get("at")
+        return SyncStatus(bool(server), server.get("url", ""), server.get("user_name", ""),
+                          server.get("role", ""),
+                          datetime.fromisoformat(at) if at else None, last.get("error", ""),
+                          waiting, conflicts)
+
+    # -- enrolment -------------------------------------------------------------------------
+    def enrol(self, server_url: str, code: str, device_name: str,
+              ca_bundle: str | None = None) -> SyncStatus:
+        from assessor_app.services import sync_enrol
+        from assessor_app.sync.protocol import EnrolRequest
+
+        url = check_url(server_url)
+        code, device_name = code.strip(), device_name.strip()
+        if len(code) < 6:
+            raise UsageError("That enrolment code is too short.",
+                             "Copy the whole code your coordinator sent.")
+        if not device_name:
+            raise UsageError("Give this computer a name (e.g. 'work laptop').")
+        bundle = None
+        if ca_bundle:
+            path = Path(ca_bundle).expanduser().resolve()
+            if not path.is_file():
+                raise UsageError(f"There is no CA bundle at {path}.",
+                                 "Give the PEM file your IT team sent.")
+            bundle = str(path)
+        pending = sync_enrol.new_key(device_name)
+        with SyncClient(url, None, bundle) as client:
+            resp = client.enrol(EnrolRequest(code=code, device_name=device_name[:200],
+                                             csr_pem=pending.csr_pem))
+        who = resp.whoami
+        save_sync_token(self._secrets(), who.server_id, who.device_id, resp.token)
+        sync_enrol.save_ca(self._root, resp.ca_pem)
+        if self._signing_secrets is not None:
+            sync_enrol.store_identity(self._db, self._signing_secrets(), pending, resp)
+        with self._tx("enrol") as repo:
+            before = repo.state("server") or {}
+            if before.get("server_id") not in (None, who.server_id):
+                repo.set_state("cursor", None)  # another server: start again from its beginning
+                repo.set_state("inbox", None)
+                repo.set_state("push", None)
+            repo.set_state("server", sync_enrol.server_state(url, bundle, device_name, resp))
+        return self.status()
+
+    # -- sync ------------------------------------------------------------------------------
+    def sync(self, progress: Callable[[SyncProgress], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> SyncReport:
+        if not self._lock.acquire(blocking=False):
+            raise SyncBusy("A sync is already running.", "Wait for it to finish.")
+        try:
+            return self._sync(progress or (lambda _p: None), cancelled or (lambda: False))
+        finally:
+            self._lock.release()
+
+    def _sync(self, progress: Callable[[SyncProgress], None],
+              cancelled: Callable[[], bool]) -> SyncReport:
+        from assessor_app.store.sync_repo import Who
+
+        server = self._server()
+        token = load_sync_token(self._secrets(), server["server_id"], server["device_id"])
+        if not token:
+            raise NotEnrolled("This computer's sync token is not in the keyring.",
+                              "Enrol it again: assessor-app enrol --server URL --code CODE.")
+        who = Who(server.get("user_name", ""), server.get("device_name", ""))
+        started = time.monotonic()
+        counts = _Counts()
+        try:
+            with SyncClient(server["url"], token, server.get("ca_bundle")) as client:
+                self._push(client, counts, who, progress, cancelled)
+                if not cancelled():
+                    self._pull(client, counts, progress, cancelled)
+                if not cancelled():
+                    self._fetch_files(client, progress, cancelled)
+        except AppError as exc:
+            self._remember(counts, exc.message, ok=False)
+            raise
+        self._remember(counts, "", ok=True)
+        return SyncReport(counts.pushed, counts.pulled, counts.merged, counts.conflicts,
+                          counts.refused, time.monotonic() - started)
+
+    def _remember(self, counts: _Counts, error: str, *, ok: bool) -> None:
+        with self._tx() as repo:
+            last = repo.state("last") or {}
+            if ok:
+                last["at"] = datetime.now(UTC).isoformat()
+            last.update(error=error, pushed=counts.pushed, pulled=counts.pulled,
+                        conflicts=counts.conflicts)
+            repo.set_state("last", last)
+
+    def _push(self, client: SyncClient, counts: _Counts, who: Who,
+              progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> None:
+        with self._tx() as repo:
+            in_flight = repo.state("push")
+            keys = repo.dirty_keys()
+        if in_flight:  # a batch that may have reached the server: replay it, same id
+            self._send(client, in_flight["batch_id"], in_flight["rows"], counts, who)
+        total = len(keys)
+        progress(SyncProgress("push", 0, total))
+        for start in range(0, total, PUSH_BATCH):
+            if cancelled():
+                return
+            with self._tx() as repo:
+                rows = repo.read_rows(keys[start:start + PUSH_BATCH], dirty_only=True)
+                batch_id = str(uuid.uuid4())
+                if rows:
+                    repo.set_state("push", {"batch_id": batch_id, "rows": rows})
+            if rows:
+                self._send(client, batch_id, rows, counts, who)
+            progress(SyncProgress("push", min(start + PUSH_BATCH, total), total))
+
+    def _send(self, client: SyncClient, batch_id: str, rows: list[dict[str, Any]],
+              counts: _Counts, who: Who) -> None:
+        from assessor_app.store.sync_rows import shape
+        from assessor_app.sync.protocol import PushBatch, Row
+
+        for r in rows:  # files first: the server refuses a row naming bytes it does not have
+            sh = shape(r["table"])
+            if sh.blob_column and not r["deleted"]:
+                data = self._read(lambda repo, r=r: repo.blob(r["table"], r["id"]))
+                if data is not None:
+                    client.upload_blob(r["fields"]["sha256"], data)
+        resp = client.push(PushBatch(batch_id=batch_id, rows=[Row.model_validate(r) for r in rows]))
+        by_key = {(r["table"], r["id"]): r for r in rows}
+        with self._tx() as repo:
+            for res in resp.results:
+                sent = by_key.get((res.table, res.id))
+                if sent is None:
+                    continue
+                row = res.row.model_dump() if res.row is not None else None
+                settled = repo.settle(sent, res.status, res.rev, row, who)
+                if res.status == "refused":
+                    counts.refused += 1
+                    counts.conflicts += len(settled.conflicts)
+                else:
+                    counts.pushed += 1
+                    counts.merged += res.status == "merged"
+                    counts.conflicts += len(res.conflict_ids)
+            repo.set_state("push", None)
+
+    def _pull(self, client: SyncClient, counts: _Counts,
+              progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> None:
+        cursor = self._read(lambda r: (r.state("cursor") or {}).get("cursor", "0"))
+        start = int(cursor) if str(cursor).isdigit() else 0
+        while not cancelled():
+            page = client.pull(cursor, PULL_LIMIT)
+            rows = [r.model_dump() for r in page.rows]
+            with self._tx() as repo:
+                stats = repo.apply_page(rows)
+                repo.set_state("cursor", {"cursor": page.cursor})
+            counts.pulled += stats.applied
+            cursor = page.cursor
+            done = int(cursor) - start if cursor.isdigit() else 0
+            progress(SyncProgress("pull", done, max(done, page.head - start)))
+            if not page.more:
+                return
+
+    def _fetch_files(self, client: SyncClient, progress: Callable[[SyncProgress], None],
+                     cancelled: Callable[[], bool]) -> None:
+        missing: list[str] = self._read(lambda r: r.missing_blobs())
+        for i, sha in enumerate(missing):
+            if cancelled():
+                return
+            progress(SyncProgress("files", i, len(missing)))
+            try:
+                data = client.download_blob(sha)
+            except RequestRefused:
+                continue  # not on the server (yet): asked for again next time
+            if hashlib.sha256(data).hexdigest() != sha:
+                continue
+            with self._tx() as repo:
+                repo.fill_blob(sha, data)
+        progress(SyncProgress("files", len(missing), len(missing)))
+
+    # -- conflicts -------------------------------------------------------------------------
+    def conflicts(self) -> list[ConflictItem]:
+        from sqlalchemy import select
+
+        from assessor_app.store.models import Conflict, Practitioner
+
+        with self._db.uow() as uow:
+            s = uow.session
+            rows = s.execute(select(Conflict).where(Conflict.resolution == "",
+                                                    Conflict.deleted_at.is_(None))
+                             .order_by(Conflict.created_at, Conflict.id)).scalars().all()
+            out = []
+            for c in rows:
+                prac = s.get(Practitioner, c.practitioner_id) if c.practitioner_id else None
+                out.append(ConflictItem(
+                    c.id, c.entity, c.entity_id, c.field, field_label(c.field),
+                    _record_title(s, c.entity, c.entity_id), prac.name if prac else "",
+                    _text(c.kept_value), _text(c.other_value), _text(c.base_value),
+                    c.other_user, c.other_device, c.created_at))
+        return out
+
+    def resolve(self, conflict_id: str, choice: Literal["kept", "other", "merged"],
+                merged_text: str | None = None) -> None:
+        """Settle a conflict: keep the record's value, take the other one, or a merged text.
+        The record edit and the resolution are one change, pushed at the next sync."""
+        from assessor_app.store.models import Conflict
+        from assessor_app.store.sync_rows import from_wire, model_for, shape
+
+        if choice not in ("kept", "other", "merged"):
+            raise UsageError(f"Unknown choice {choice!r}.", "Use kept, other or merged.")
+        if choice == "merged" and merged_text is None:
+            raise UsageError("A merged resolution needs the merged text.")
+        server = self._read(lambda r: r.state("server")) or {}
+        user = server.get("user_name", "") or "this device"
+        with self._db.uow(user[:64]) as uow:
+            s = uow.session
+            c = s.get(Conflict, conflict_id)
+            if c is None:
+                raise NotFound("That conflict is not on this computer.",
+                               "Sync again to refresh the list.")
+            if c.resolution:
+                raise AppError("That conflict was already resolved.",
+                               f"It was settled by {c.resolved_by or 'someone'}; sync to see it.")
+            value = {"kept": c.kept_value, "other": c.other_value, "merged": merged_text}[choice]
+            try:
+                model = model_for(c.entity)
+            except KeyError:
+                model = None
+            record = s.get(model, c.entity_id) if model is not None else None
+            if record is not None and choice != "kept":
+                if c.field == "_deleted":
+                    record.deleted_at = datetime.now(UTC) if value else None
+                elif c.field in shape(c.entity).fields:
+                    if choice == "merged" and not isinstance(
+                            c.kept_value if c.kept_value is not None else c.other_value, str):
+                        raise UsageError("Only text can be merged by hand.",
+                                         "Keep one of the two versions instead.")
+                    setattr(record, c.field, from_wire(shape(c.entity), {c.field: value})[c.field])
+            c.resolution = choice
+            c.resolved_by = user[:200]
+            c.resolved_at = datetime.now(UTC).isoformat()
+            uow.commit()
+
+
+def _record_title(session: Any, entity: str, entity_id: str) -> str:
+    """A short name for the record a conflict is about (its own title, or its evidence's)."""
+    from assessor_app.store.models import Evidence
+    from assessor_app.store.sync_rows import model_for
+
+    label = entity.replace("_", " ").capitalize()
+    try:
+        record = session.get(model_for(entity), entity_id)
+    except KeyError:
+        return label
+    if record is None:
+        return label
+    for attr in ("title", "name", "filename"):
+        if isinstance(getattr(record, attr, None), str) and getattr(record, attr):
+            return f"{label}: {getattr(record, attr)}"
+    ev_id = getattr(record, "evidence_id", None)
+    ev = session.get(Evidence, ev_id) if ev_id else None
+    return f"{label}: {ev.title}" if ev is not None and ev.title else label
