@@ -320,17 +320,15 @@ class SyncService:
 
     # -- conflicts -------------------------------------------------------------------------
     def conflicts(self) -> list[ConflictItem]:
-        from sqlalchemy import select
-
         from assessor_app.store.models import Conflict, Practitioner
+        from assessor_app.store.sync_repo import SyncRepository
 
         with self._db.uow() as uow:
             s = uow.session
-            rows = s.execute(select(Conflict).where(Conflict.resolution == "",
-                                                    Conflict.deleted_at.is_(None))
-                             .order_by(Conflict.created_at, Conflict.id)).scalars().all()
             out = []
-            for c in rows:
+            for cid in SyncRepository(s).open_conflict_ids():
+                c = s.get(Conflict, cid)
+                assert c is not None
                 prac = s.get(Practitioner, c.practitioner_id) if c.practitioner_id else None
                 out.append(ConflictItem(
                     c.id, c.entity, c.entity_id, c.field, field_label(c.field),

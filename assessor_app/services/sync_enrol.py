@@ -52,11 +52,9 @@ def store_identity(database: Database, signing_secrets: SecretStore, pending: Pe
                    resp: EnrolResponse) -> str | None:
     """Keep the employer-issued identity (retiring the user's previous one for that role);
     returns its id, or None when the server issued no certificate (e.g. a coordinator)."""
-    from sqlalchemy import select
-
     from assessor_app.services.signing import secret_name
-    from assessor_app.store.models import Person
     from assessor_app.store.signing_repo import SigningRepository
+    from assessor_app.store.sync_repo import SyncRepository
 
     who = resp.whoami
     role = SIGNING_ROLES.get(who.role)
@@ -73,8 +71,7 @@ def store_identity(database: Database, signing_secrets: SecretStore, pending: Pe
         if role == "practitioner" and who.practitioner_id:
             kind, subject = "practitioner", who.practitioner_id
         else:
-            person = uow.session.execute(select(Person.id).where(Person.name == who.user_name)
-                                         .limit(1)).scalar_one_or_none()
+            person = SyncRepository(uow.session).person_named(who.user_name)
             kind, subject = "person", person or who.user_id
         repo = SigningRepository(uow.session)
         old = repo.current(kind, subject, role)

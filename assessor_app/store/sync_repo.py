@@ -136,6 +136,18 @@ class SyncRepository:
                                       .where(sh.table.c.dirty.is_(True))).scalar_one()
                    for sh in all_shapes())
 
+    def open_conflict_ids(self) -> list[str]:
+        """Conflicts nobody has settled yet, oldest first."""
+        c = shape("conflict").table
+        return list(self._conn.execute(select(c.c.id).where(
+            c.c.resolution == "", c.c.deleted_at.is_(None)).order_by(c.c.created_at, c.c.id))
+            .scalars())
+
+    def person_named(self, name: str) -> str | None:
+        p = shape("person").table
+        return self._conn.execute(select(p.c.id).where(p.c.name == name, p.c.deleted_at.is_(None))
+                                  .limit(1)).scalar_one_or_none()
+
     def open_conflicts(self) -> int:
         c = shape("conflict").table
         return int(self._conn.execute(select(func.count()).select_from(c).where(
