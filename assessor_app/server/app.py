@@ -106,14 +106,6 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
                                         "busy or unavailable; try again shortly."}}, 503,
                             headers={"Retry-After": "5"})
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected server error")
-        return JSONResponse({"detail": {"code": "server_error", "message": "The server hit a "
-                                        "problem and saved nothing from this request. Try "
-                                        "again; if it keeps happening, tell your administrator."
-                                        }}, 500)
-
     def caller(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
         if creds is None or not creds.credentials:
             raise fail(401, "no_token", "This request needs the device's token. Enrol the "

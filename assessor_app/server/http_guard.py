@@ -6,11 +6,15 @@ Pure ASGI so an oversized body is cut off while it streams in, not after it is h
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from assessor_app.sync.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION
 
 _HEADER = PROTOCOL_HEADER.lower().encode()
+log = logging.getLogger("assessor_app.server")
+SERVER_ERROR_MESSAGE = ("The server hit a problem and saved nothing from this request. Try "
+                        "again; if it keeps happening, tell your administrator.")
 
 
 class _TooLarge(BaseException):  # not Exception: the framework must not turn it into a 500
@@ -89,6 +93,11 @@ class Guard:
         except _TooLarge:
             if not started:
                 await self._reply(send, 413, "too_large", self._large_message())
+        except Exception:
+            # a bug or a database failure: the transaction was rolled back; say so plainly
+            log.exception("unexpected server error")
+            if not started:
+                await self._reply(send, 500, "server_error", SERVER_ERROR_MESSAGE)
 
     def _large_message(self) -> str:
         return (f"The request is larger than the server accepts ({MAX_BODY_BYTES // (1024 * 1024)}"

@@ -84,3 +84,13 @@ def practitioner_tree(pid: str | None = None, name: str = "Practitioner") -> dic
                                      "strengths": "Clear."}),
         ],
     }
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, live_server_module: Any) -> Any:
+    """One live server per backend per module (PostgreSQL: a fresh database, dropped after)."""
+    return live_server_module(request.param)
+
+
+def unique(name: str) -> str:
+    return f"{name} {uuid.uuid4().hex[:6]}"
