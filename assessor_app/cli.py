@@ -69,11 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=["json"], default="json")
     ex.add_argument("--out", type=Path, required=True, metavar="FILE")
 
-    from assessor_app import cli_reports, cli_signing
+    from assessor_app import cli_reports, cli_server, cli_signing
 
     cli_signing.register(sub, _data_dir_option)
     _COMMANDS.update(cli_signing.COMMANDS)
     _COMMANDS.update(cli_reports.register(sub, _data_dir_option))
+    _COMMANDS.update(cli_server.register(sub, _data_dir_option))
+    from assessor_app import cli_sync
+
+    _COMMANDS.update(cli_sync.register(sub, _data_dir_option))
     return p
 
 
