@@ -50,6 +50,29 @@ def _kinds(exc: BaseException) -> set[str]:
     return {cls.__name__ for cls in type(exc).__mro__}
 
 
+# What to do, in the app's own words (the service's hints name the command-line options).
+GUI_HINTS = {
+    "TokenRefused": "Choose Sync ▸ Connect to a server… and type a new code from your "
+                    "coordinator. Nothing on this computer was lost.",
+    "NotEnrolled": "Choose Sync ▸ Connect to a server… and type the code from your coordinator.",
+    "TlsNotTrusted": "If your employer uses its own certificates, connect again (Sync ▸ "
+                     "Connect to a server…) and choose the certificate file from your IT team.",
+}
+
+
+def error_words(exc: BaseException) -> tuple[str, str]:
+    """(what happened, what to do) for a failed sync or enrolment; never a traceback."""
+    message = getattr(exc, "message", None)
+    if not isinstance(message, str) or not message:
+        return ("The sync did not finish.",
+                "Try again with Sync now (Ctrl+Shift+Y). Nothing on this computer was lost.")
+    hint = next((GUI_HINTS[k] for k in _kinds(exc) if k in GUI_HINTS), None)
+    if hint is None:
+        hint = getattr(exc, "hint", "")
+        hint = hint if isinstance(hint, str) else ""
+    return message, hint
+
+
 def is_offline_error(exc: BaseException) -> bool:
     """True when the server could not be reached (the app should simply try later)."""
     return bool(_kinds(exc) & OFFLINE_KINDS)
@@ -155,6 +178,11 @@ class SyncController(QObject):
     @property
     def running(self) -> bool:
         return self._running is not None
+
+    @property
+    def thread(self) -> QThread | None:
+        """The sync thread (made on the first sync or enrolment, not before)."""
+        return self._thread
 
     @property
     def configured(self) -> bool:

@@ -14,21 +14,13 @@ from PySide6.QtCore import QObject, Qt, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from assessor_app.ui.sync_controller import SyncController
+from assessor_app.ui.sync_controller import SyncController, error_words
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.widgets.sync_status import SyncStatusIndicator
 
 if TYPE_CHECKING:
     from assessor_app.ui.views.conflicts_view import ConflictsDialog
     from assessor_app.ui.views.enrol_dialog import EnrolDialog
-
-
-def error_words(exc: BaseException) -> str:
-    message = getattr(exc, "message", None)
-    if isinstance(message, str) and message:
-        hint = getattr(exc, "hint", "")
-        return f"{message} {hint}".strip() if isinstance(hint, str) else message
-    return "The server could not be reached or did not answer as expected."
 
 
 class SyncUi(QObject):
@@ -137,7 +129,7 @@ class SyncUi(QObject):
         self.indicator.set_syncing(False)
         c = self.controller
         if c is not None and not c.offline:
-            self._message(f"Sync did not finish: {error_words(exc)}", 10_000)
+            self._message("Sync did not finish: " + " ".join(error_words(exc)).strip(), 15_000)
 
     # -- actions --------------------------------------------------------------------------
     def sync_now(self) -> None:

@@ -32,13 +32,22 @@ if TYPE_CHECKING:
 GENERIC_FAILURE = ("The connection did not work.",
                    "Check the address and code, then try again. If it keeps failing, ask your "
                    "coordinator for a new code.")
+ENROL_HINTS = {  # the service's hints name command-line options; here, the dialog's fields
+    "TlsNotTrusted": "If your employer uses its own certificates, choose the certificate file "
+                     "from your IT team under Employer certificate, then Connect again.",
+    "TokenRefused": "Ask your coordinator for a new code, then Connect again.",
+    "RequestRefused": "Check the code (each one works once, for a few days only) or ask your "
+                      "coordinator for a new one, then Connect again.",
+}
 
 
 def failure_text(exc: BaseException) -> tuple[str, str]:
     """(what happened, what to do) from an AppError; never a traceback or a class name."""
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message:
-        hint = getattr(exc, "hint", "")
+        kinds = {cls.__name__ for cls in type(exc).__mro__}
+        hint = next((ENROL_HINTS[k] for k in kinds if k in ENROL_HINTS),
+                    getattr(exc, "hint", ""))
         return message, hint if isinstance(hint, str) else ""
     if isinstance(exc, RuntimeError) and str(exc):
         return str(exc), ""
