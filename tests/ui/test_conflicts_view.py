@@ -11,15 +11,20 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from assessor_app.app import AppContext
 from assessor_app.services.sync import ConflictItem
+from assessor_app.store.models import Observation
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.views.conflicts_view import ConflictsDialog, MergeDialog, diff_html
+from tests.sync.devices import Devices
 
 KEPT = ("Priya led the visit and explained the safety plan clearly. She checked the "
         "children's understanding and agreed next steps with the parent.")
@@ -142,3 +147,121 @@ def test_merge_editor_starts_with_both_and_saves_the_edit(qtbot: QtBot,
     with qtbot.waitSignal(merge.merged, timeout=1000) as got:
         qtbot.mouseClick(merge.save_button, Qt.MouseButton.LeftButton)
     assert got.args == ["Priya explained the safety plan in plain words."]
+
+
+# -- a real conflict: two devices, one server ---------------------------------------------------
+USER = "Fictional Assessor"
+A_TEXT = ("Observed a home visit. The practitioner explained the safety plan clearly and "
+          "checked the children's understanding.")
+B_TEXT = ("Observed a home visit. The practitioner explained the safety plan in plain words "
+          "and wrote the next steps down with the parent.")
+
+
+@pytest.fixture
+def devices(tmp_path: Path, demo_folder: Path) -> Iterator[Devices]:
+    d = Devices(tmp_path / "devices", demo_folder)
+    yield d
+    d.close()
+
+
+def observation_id(ctx: AppContext) -> str:
+    with ctx.database.uow() as uow:
+        return uow.session.execute(
+            select(Observation.id).order_by(Observation.id).limit(1)).scalar_one()
+
+
+def write_notes(ctx: AppContext, obs_id: str, text: str) -> None:
+    with ctx.database.uow("tester") as uow:
+        obs = uow.session.get(Observation, obs_id)
+        assert obs is not None
+        obs.notes = text
+        uow.commit()
+
+
+def notes(ctx: AppContext, obs_id: str) -> str:
+    with ctx.database.uow() as uow:
+        obs = uow.session.get(Observation, obs_id)
+        assert obs is not None
+        return str(obs.notes)
+
+
+def conflicted_pair(server: Any, devices: Devices) -> tuple[AppContext, AppContext, str]:
+    """Device a (the demo cohort) and b (filled by sync) both change one observation's notes
+    offline; a syncs first, so b's sync meets a hard conflict."""
+    server.add_user(USER, "assessor")
+    a = devices.enrolled("a", server, USER, demo=True)
+    b = devices.enrolled("b", server, USER)
+    a.sync.sync()
+    b.sync.sync()
+    obs_id = observation_id(a)
+    write_notes(a, obs_id, A_TEXT)
+    write_notes(b, obs_id, B_TEXT)
+    a.sync.sync()
+    assert b.sync.sync().conflicts == 1
+    return a, b, obs_id
+
+
+def open_view(qtbot: QtBot, runner: DbRunner, ctx: AppContext, expected: int) -> ConflictsDialog:
+    d = ConflictsDialog(runner, ctx)
+    qtbot.addWidget(d)
+    with qtbot.waitSignal(d.loaded, timeout=10_000) as got:
+        d.show()
+    assert got.args == [expected]
+    return d
+
+
+def test_a_real_conflict_merged_in_the_view_reaches_the_other_device(
+        qtbot: QtBot, runner: DbRunner, devices: Devices, live_server: Any) -> None:
+    a, b, obs_id = conflicted_pair(live_server("sqlite"), devices)
+    d = open_view(qtbot, runner, b, 1)
+    conflict = d.current()
+    assert conflict is not None
+    assert (conflict.kept_value, conflict.other_value) == (A_TEXT, B_TEXT)  # nothing lost
+    row = d.list.topLevelItem(0)
+    assert row.text(1) == conflict.field_label and row.text(3) == "Fictional Assessor on b laptop"
+    assert row.text(0).startswith("Observation ") and not row.text(0).startswith("Observation: ")
+    assert d.kept_text.toPlainText() == A_TEXT and d.other_text.toPlainText() == B_TEXT
+    shot(d, "sync-conflicts-view")
+
+    qtbot.keyClick(d, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Merge… from the keyboard
+    qtbot.waitUntil(lambda: d.merge_dialog is not None and d.merge_dialog.isVisible(),
+                    timeout=2000)
+    merge = d.merge_dialog
+    assert merge is not None
+    assert A_TEXT in merge.editor.toPlainText() and B_TEXT in merge.editor.toPlainText()
+    shot(merge, "sync-merge-editor")
+    merged = ("Observed a home visit. The practitioner explained the safety plan in plain words, "
+              "checked the children's understanding and wrote the next steps down.")
+    merge.editor.setPlainText(merged)
+    with qtbot.waitSignal(d.resolved, timeout=10_000), \
+            qtbot.waitSignal(d.loaded, timeout=10_000) as reloaded:
+        qtbot.mouseClick(merge.save_button, Qt.MouseButton.LeftButton)
+    assert reloaded.args == [0] and d.resolved_count == 1
+    assert "No conflicts are waiting" in d.status.text()
+    assert notes(b, obs_id) == merged
+    assert b.sync.status().waiting >= 1  # the resolution travels like any edit
+
+    b.sync.sync()
+    a.sync.sync()
+    assert notes(a, obs_id) == merged
+    assert a.sync.conflicts() == [] and b.sync.conflicts() == []
+
+
+def test_keep_or_use_the_other_version_from_the_keyboard(
+        qtbot: QtBot, runner: DbRunner, devices: Devices, live_server: Any) -> None:
+    a, b, obs_id = conflicted_pair(live_server("sqlite"), devices)
+    a.sync.sync()  # a lists the conflict too
+    d = open_view(qtbot, runner, a, 1)
+    with qtbot.waitSignal(d.loaded, timeout=10_000) as reloaded:
+        qtbot.keyClick(d, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # Use the other version
+    assert reloaded.args == [0]
+    assert notes(a, obs_id) == B_TEXT
+    a.sync.sync()
+    b.sync.sync()
+    assert notes(b, obs_id) == B_TEXT and b.sync.conflicts() == []
+    # resolving it again on a stale list says so in plain words
+    d.show_conflicts([item("not-a-conflict-here")])
+    with qtbot.waitSignal(d.failed, timeout=10_000) as failed:
+        d.resolve_current("kept")
+    assert "not on this computer" in failed.args[0]
+    assert d.keep_button.isEnabled()  # the choice can be made again

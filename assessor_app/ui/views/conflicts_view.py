@@ -75,6 +75,12 @@ def when_text(at: datetime | None) -> str:
     return f"{day_month_year(local.date())} {local:%H:%M}"
 
 
+def tidy_title(title: str) -> str:
+    """'Observation: Observation 1: visit' → 'Observation 1: visit' (the kind said twice)."""
+    kind, sep, rest = title.partition(": ")
+    return rest if sep and rest.lower().startswith(kind.lower()) else title
+
+
 def other_author(item: ConflictItem) -> str:
     who = item.other_user or "someone"
     return f"{who} on {item.other_device}" if item.other_device else who
@@ -162,6 +168,7 @@ class ConflictsDialog(QDialog):
         split.addWidget(self.list)
         split.addWidget(sides)
         split.setStretchFactor(1, 2)
+        split.setSizes([170, 430])
         split.setChildrenCollapsible(False)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -212,10 +219,10 @@ class ConflictsDialog(QDialog):
         self.list.clear()
         for item in items:
             when = when_text(item.created_at)
-            row = QTreeWidgetItem(self.list, [item.record_title, item.field_label,
+            row = QTreeWidgetItem(self.list, [tidy_title(item.record_title), item.field_label,
                                               item.practitioner_name, other_author(item), when])
             row.setData(0, ID_ROLE, item.id)
-            row.setToolTip(0, item.record_title)
+            row.setToolTip(0, tidy_title(item.record_title))
         if not items:
             self.status.setText("No conflicts are waiting. Everything that synced fitted "
                                 "together.")
@@ -258,9 +265,10 @@ class ConflictsDialog(QDialog):
         self.other_title.setText(f"The other version — by {other_author(item)}")
         self.kept_text.setHtml(diff_html(item.kept_value, item.other_value, KEPT_MARK))
         self.other_text.setHtml(diff_html(item.other_value, item.kept_value, OTHER_MARK))
-        self.kept_text.setAccessibleDescription(f"{item.record_title}, {item.field_label}: "
+        title = tidy_title(item.record_title)
+        self.kept_text.setAccessibleDescription(f"{title}, {item.field_label}: "
                                                 "the text in the record now")
-        self.other_text.setAccessibleDescription(f"{item.record_title}, {item.field_label}: "
+        self.other_text.setAccessibleDescription(f"{title}, {item.field_label}: "
                                                  f"the text written by {other_author(item)}")
         self._set_actions_enabled(True)
 
@@ -332,7 +340,7 @@ class MergeDialog(QDialog):
         self.setAccessibleName("Merge the two versions")
         self.resize(760, 560)
         self.caption = caption = QLabel(
-            f"<b>{escape(item.record_title)} — {escape(item.field_label)}</b><br>"
+            f"<b>{escape(tidy_title(item.record_title))} — {escape(item.field_label)}</b><br>"
             "The box below starts with both versions: first the text in the record now, then "
             f"the version by {escape(other_author(item))}. Edit it into the one text you want "
             "to keep, then choose Save merged text.", self)
