@@ -94,11 +94,12 @@ def next_seq(s: Session) -> int:
 def restamp(s: Session, practitioner_id: str) -> int:
     """Give a practitioner's rows fresh seqs (above every current one), so devices already
     past them receive them on their next pull. Keeps their relative order."""
-    lo, hi = s.execute(select(func.min(SyncRow.seq), func.max(SyncRow.seq))).one()
-    if lo is None:
+    hi = s.scalar(select(func.max(SyncRow.seq)))
+    lo = s.scalar(select(func.min(SyncRow.seq)).where(SyncRow.practitioner_id == practitioner_id))
+    if hi is None or lo is None:
         return 0
-    shift = int(hi) - int(s.scalar(select(func.min(SyncRow.seq)).where(
-        SyncRow.practitioner_id == practitioner_id)) or hi) + 1
+    # every new seq is above every current one, so the update never collides with itself
+    shift = int(hi) - int(lo) + 1
     res = s.execute(update(SyncRow).where(SyncRow.practitioner_id == practitioner_id)
                     .values(seq=SyncRow.seq + shift))
     return int(res.rowcount or 0)

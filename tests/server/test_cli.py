@@ -112,3 +112,40 @@ def test_serve_checks_its_tls_options(tmp_path: Path) -> None:
     assert r.returncode == 2 and "both --tls-cert and --tls-key" in r.stderr
     r = _run(tmp_path, "serve", "--database-url", "mysql://x/y")
     assert r.returncode == 2 and "database URL" in r.stderr
+
+
+@pytest.mark.slow
+def test_serve_with_tls_is_trusted_through_the_employer_ca(tmp_path: Path) -> None:
+    import ssl
+
+    from assessor_app.server import ca
+
+    authority = ca.load_or_create(tmp_path / "data" / "server" / "ca")
+    cert, key = ca.issue_server_cert(authority, tmp_path / "tls")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "assessor_app", "--data-dir",
+                             str(tmp_path / "data"), "serve", "--port", str(port),
+                             "--tls-cert", str(cert), "--tls-key", str(key)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=_env(tmp_path))
+    try:
+        first = proc.stdout.readline()  # type: ignore[union-attr]
+        assert first.strip() == f"Sync server: https://127.0.0.1:{port}"
+        trust = ssl.create_default_context(cafile=str(tmp_path / "data" / "server" / "ca" /
+                                                      "ca-cert.pem"))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"https://127.0.0.1:{port}/v1/whoami", verify=trust, timeout=5)
+                break
+            except httpx.ConnectError as exc:
+                assert "CERTIFICATE_VERIFY_FAILED" not in str(exc)
+                assert proc.poll() is None, proc.stderr.read()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert r.status_code == 401  # trusted TLS, and the API answers
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"https://127.0.0.1:{port}/v1/whoami", timeout=5)  # system trust: no
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
