@@ -3,7 +3,9 @@
 Built from the mapped tables' columns, so a column added to a model syncs with no
 code here: dates and datetimes travel as ISO strings (datetimes in UTC), JSON as
 JSON, blob columns never (the row's ``sha256`` column names the bytes), and the
-bookkeeping columns of ``tables.SYNC_COLUMNS`` travel outside ``fields``.
+bookkeeping columns of ``tables.SYNC_COLUMNS`` travel outside ``fields``. A blob
+column's field carries the file's sha256 (as the row's own ``sha256`` column does);
+the bytes go through ``/v1/blobs``.
 """
 
 from __future__ import annotations
@@ -88,12 +90,15 @@ def to_wire(sh: TableShape, values: Mapping[str, Any]) -> dict[str, Any]:
             elif name in sh.dates:
                 v = v.isoformat()
         out[name] = v
+    if sh.blob_column:  # the server indexes the file by the blob field: it carries the sha256
+        out[sh.blob_column] = values.get("sha256")
     return out
 
 
 def from_wire(sh: TableShape, fields: Mapping[str, Any]) -> dict[str, Any]:
     """Column values for the store from a row's ``fields`` (unknown fields are ignored:
-    a newer device may send columns this schema does not have yet)."""
+    a newer device may send columns this schema does not have yet; the blob field holds
+    only the sha256, the bytes come separately)."""
     out: dict[str, Any] = {}
     for name in sh.fields:
         if name not in fields:

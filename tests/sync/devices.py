@@ -75,3 +75,47 @@ def blobs(ctx: AppContext) -> dict[str, bytes]:
                 for rid, data in conn.execute(select(sh.table.c.id, sh.table.c[sh.blob_column])):
                     out[rid] = bytes(data)
     return out
+
+
+def add_portfolio(ctx: AppContext, name: str = "Fictional Practitioner", *, evidence: int = 4,
+                  file_bytes: int = 0) -> dict[str, Any]:
+    """A small practitioner tree written through the unit of work (so it is dirty, audited):
+    practitioner, enrolment, ``evidence`` items each with an observation and a link, and
+    optionally one attachment of ``file_bytes`` bytes (several upload chunks if large)."""
+    import hashlib
+    import os
+    from datetime import date
+
+    from assessor_app.store.models import (
+        Attachment,
+        Enrolment,
+        Evidence,
+        Observation,
+        Practitioner,
+        StandardLink,
+    )
+
+    with ctx.database.uow("tester") as uow:
+        p = Practitioner(name=name, team="North", employer="Fictional Council")
+        uow.add(p)
+        uow.session.flush()
+        e = Enrolment(practitioner_id=p.id, programme_id="asye-children", programme_version="2025",
+                      framework_versions={"pcf": "2018"}, start_date=date(2026, 9, 1))
+        uow.add(e)
+        uow.session.flush()
+        ev_ids = []
+        for i in range(evidence):
+            ev = Evidence(enrolment_id=e.id, kind="observation", occurred_on=date(2026, 10, 1 + i),
+                          title=f"Home visit {i + 1}")
+            uow.add(ev)
+            uow.session.flush()
+            uow.add(Observation(evidence_id=ev.id, notes=f"Notes of visit {i + 1}"))
+            uow.add(StandardLink(evidence_id=ev.id, framework_id="pcf", framework_version="2018",
+                                 statement_code=f"PCF{i + 1}", comment="Fictional comment"))
+            ev_ids.append(ev.id)
+        if file_bytes:
+            data = os.urandom(file_bytes)
+            uow.add(Attachment(evidence_id=ev_ids[0], filename="scan.bin", size=len(data),
+                               sha256=hashlib.sha256(data).hexdigest(), content=data))
+        uow.commit()
+        return {"practitioner": p.id, "enrolment": e.id, "evidence": ev_ids}
