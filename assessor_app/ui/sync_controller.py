@@ -1,7 +1,10 @@
 """Background sync for the GUI: when to sync, on which thread, and what to tell the window.
 
-A sync waits on the network for seconds, so it runs on its own ``QThread`` (never the GUI
-thread, never the DB thread, which must stay free for autosaves). Reads of the sync state
+A sync waits on the network for seconds, so it runs on its own thread (never the GUI
+thread, never the DB thread, which must stay free for autosaves). That thread is a daemon
+``threading.Thread`` rather than a ``QThread``: a request stuck on a dead network must not
+hold the app open at quit, and Qt aborts the process when a running ``QThread`` is destroyed.
+Its results still reach the GUI thread as queued Qt signals. Reads of the sync state
 (``status``, ``conflicts``) are quick DB reads and go through the ``DbRunner`` like any other.
 
 When: once the list is on screen (``start``), every few minutes, a little after a burst of
@@ -14,12 +17,13 @@ closing) cancels a running sync between steps and waits a bounded time for its t
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from assessor_app.ui.tasks import DbRunner, on_worker
 
@@ -32,7 +36,7 @@ BACKOFF_FIRST_MS = 30_000
 BACKOFF_MAX_MS = 30 * 60_000
 LONG_SYNC_MS = 1_500  # a sync running longer than this shows a progress bar
 PROGRESS_EVERY_S = 0.1  # at most ten progress updates a second cross to the GUI
-STOP_WAIT_MS = 8_000
+STOP_WAIT_MS = 3_000
 
 
 # The service's SyncError kinds, by class name (ui does not import the sync client, which
@@ -42,8 +46,6 @@ OFFLINE_KINDS = {"ServerUnreachable"}
 # the certificate, or the server refused the request.
 PERSON_KINDS = {"TokenRefused", "ProtocolTooNew", "TlsNotTrusted", "NotEnrolled",
                 "RequestRefused"}
-_ABANDONED: list[QThread] = []  # sync threads stuck on the network when the app quit
-_ABANDONED_WORKERS: list[QObject] = []
 
 
 def _kinds(exc: BaseException) -> set[str]:
@@ -96,7 +98,7 @@ class _NetJob:
 
 
 class _NetWorker(QObject):
-    """Lives on the sync thread; runs one network call at a time."""
+    """Runs the calls on the sync thread; its signals, emitted there, are queued to the GUI."""
 
     progressed = Signal(object)  # SyncProgress
     finished = Signal(int, str, bool, object)  # job id, kind, ok, result or exception
@@ -117,7 +119,6 @@ class _NetWorker(QObject):
             self._last_phase = phase
             self.progressed.emit(progress)
 
-    @Slot(object)
     def execute(self, job: _NetJob) -> None:
         self._last_phase = ""
         try:
@@ -126,6 +127,19 @@ class _NetWorker(QObject):
             self.finished.emit(job.job_id, job.kind, False, exc)
             return
         self.finished.emit(job.job_id, job.kind, True, result)
+
+
+class _SyncThread(threading.Thread):
+    """One long-lived daemon thread taking jobs from a queue, one at a time (``None`` ends it)."""
+
+    def __init__(self, worker: _NetWorker) -> None:
+        super().__init__(name="assessor-sync", daemon=True)
+        self.jobs: queue.SimpleQueue[_NetJob | None] = queue.SimpleQueue()
+        self.worker = worker
+
+    def run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            self.worker.execute(job)
 
 
 class SyncController(QObject):
@@ -139,7 +153,6 @@ class SyncController(QObject):
     sync_failed = Signal(object)  # the exception (an AppError with message and hint)
     enrolled = Signal(object)  # SyncStatus after a successful enrolment
     enrol_failed = Signal(object)  # the exception
-    _to_worker = Signal(object)  # a _NetJob for the sync thread
 
     def __init__(self, runner: DbRunner, api: Any, parent: QObject | None = None, *,
                  first_delay_ms: int = FIRST_DELAY_MS, interval_ms: int = INTERVAL_MS,
@@ -164,8 +177,7 @@ class SyncController(QObject):
         self._paused_for_person = False  # a failure only a person can fix: no automatic tries
         self._ids = 0
         self._cancel = threading.Event()
-        self._thread: QThread | None = None
-        self._worker: _NetWorker | None = None
+        self._thread: _SyncThread | None = None
 
         self.timer = QTimer(self, singleShot=True)  # the next automatic sync
         self.timer.timeout.connect(lambda: self._auto("timer"))
@@ -180,7 +192,7 @@ class SyncController(QObject):
         return self._running is not None
 
     @property
-    def thread(self) -> QThread | None:
+    def thread(self) -> threading.Thread | None:
         """The sync thread (made on the first sync or enrolment, not before)."""
         return self._thread
 
@@ -243,16 +255,14 @@ class SyncController(QObject):
         self._cancel.set()
         if self._thread is None:
             return True
-        self._thread.quit()
-        ended = self._thread.wait(timeout_ms)
+        self._thread.jobs.put(None)
+        self._thread.join(timeout_ms / 1000)
+        ended = not self._thread.is_alive()
         if not ended:
-            # Stuck in a network read (the client's own timeout ends it). Destroying a running
-            # QThread aborts the process, so it is kept; the app quits without waiting for it,
-            # and SQLite rolls back any write it had not committed.
+            # Stuck in a network read (the client's own timeout ends it later). It is a daemon
+            # thread, so the app quits without it; a batch cut off here is replayed with the
+            # same id by the next sync, and SQLite rolls back anything not committed.
             log.warning("The sync thread did not stop within %s ms", timeout_ms)
-            _ABANDONED.append(self._thread)
-            if self._worker is not None:
-                _ABANDONED_WORKERS.append(self._worker)
         return ended
 
     # -- scheduling -----------------------------------------------------------------------
@@ -288,26 +298,23 @@ class SyncController(QObject):
 
     # -- the thread -----------------------------------------------------------------------
     def _ensure_thread(self) -> _NetWorker:
-        if self._worker is None:
-            self._thread = QThread()
-            self._thread.setObjectName("assessor-sync")
-            self._worker = _NetWorker(self._cancel)
-            self._worker.moveToThread(self._thread)
-            self._to_worker.connect(self._worker.execute)  # queued: the worker lives there
-            self._worker.progressed.connect(self._on_progress)
-            self._worker.finished.connect(self._on_finished)
-            self._thread.finished.connect(self._worker.deleteLater)
+        if self._thread is None:
+            worker = _NetWorker(self._cancel)
+            worker.progressed.connect(self._on_progress)  # queued: emitted on the sync thread
+            worker.finished.connect(self._on_finished)
+            self._thread = _SyncThread(worker)
             self._thread.start()
-        return self._worker
+        return self._thread.worker
 
     def _submit(self, kind: str, fn: Callable[..., Any], args: tuple[Any, ...],
                 kwargs: dict[str, Any] | None = None) -> None:
         """Queue ``fn`` on the sync thread; ``fn`` looks the service up there, not here, so
         nothing is built (nor httpx imported) on the GUI thread."""
         self._ensure_thread()
+        assert self._thread is not None
         self._ids += 1
         self._running = kind
-        self._to_worker.emit(_NetJob(self._ids, kind, fn, args, kwargs or {}))
+        self._thread.jobs.put(_NetJob(self._ids, kind, fn, args, kwargs or {}))
 
     @Slot(object)
     def _on_progress(self, progress: Any) -> None:

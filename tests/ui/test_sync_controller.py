@@ -7,13 +7,14 @@ Set ASSESSOR_APP_SCREENSHOT_DIR to keep grabs of the enrol dialog and the window
 from __future__ import annotations
 
 import os
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from assessor_app.app import AppContext
@@ -21,6 +22,7 @@ from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.sync_controller import SyncController
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.views.enrol_dialog import EnrolDialog
+from assessor_app.ui.widgets.sync_status import SyncStatusIndicator
 from tests.review_demo import TODAY
 from tests.sync.devices import Devices
 
@@ -79,6 +81,11 @@ def test_not_enrolled_never_starts_a_sync(qtbot: QtBot, runner: DbRunner, device
     with qtbot.waitSignal(c.status_changed, timeout=10_000) as got:
         c.start()
     assert got.args[0].configured is False
+    ind = SyncStatusIndicator()
+    qtbot.addWidget(ind)
+    ind.set_status(got.args[0])
+    assert ind.state_button.text() == "Not connected to a server"
+    assert ind.connect_button.isVisibleTo(ind)
     assert c.sync_now() is False
     qtbot.wait(100)
     assert c.thread is None and not c.running and not c.timer.isActive()
@@ -97,6 +104,9 @@ def test_enrol_dialog_connects_then_the_first_sync_runs(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    controls = dialog.findChildren(QAbstractButton) + dialog.findChildren(QLineEdit)
+    assert all(w.accessibleName() for w in controls)
+    assert dialog.focusWidget() is dialog.address_edit
 
     # a wrong code: the server's plain words, the typed values kept, nothing enrolled
     dialog.address_edit.setText(server.url)
@@ -140,8 +150,8 @@ def test_sync_runs_on_its_own_thread_and_reports_progress(
         assert c.sync_now()  # asked again while running: one more sync afterwards, not two at once
     assert done.args[0].pushed == waiting
     thread = c.thread
-    assert thread is not None and thread is not runner.thread
-    assert thread is not QThread.currentThread() and thread.isRunning()
+    assert thread is not None and thread.name == "assessor-sync" and thread.is_alive()
+    assert thread is not threading.current_thread() and runner.thread.objectName() != thread.name
     assert {p.phase for p in seen} >= {"push", "pull"}
     pushes = [p for p in seen if p.phase == "push"]
     assert pushes[-1].done == pushes[-1].total == waiting
@@ -188,6 +198,12 @@ def test_offline_backs_off_then_recovers(qtbot: QtBot, runner: DbRunner, devices
     assert c.timer.isActive() and c.timer.interval() == 100
     status = read_status(qtbot, c)
     assert status.last_error and status.waiting > 0
+    ind = SyncStatusIndicator()
+    qtbot.addWidget(ind)
+    ind.set_status(status, offline=c.offline)
+    assert ind.state_button.text() == f"Offline — {status.waiting} changes waiting"
+    assert "cannot be reached" in ind.state_button.toolTip()
+    shot(ind, "sync-indicator-real-offline")
     # the automatic retries back off: 100 ms, 200 ms, then the 250 ms ceiling
     with qtbot.waitSignal(c.sync_failed, timeout=30_000):
         pass
@@ -234,7 +250,7 @@ def test_stopping_mid_sync_ends_the_thread_and_loses_nothing(
                           check_params_cb=lambda p: p.phase == "push" and p.done > 0):
         c.sync_now()
     assert c.stop()  # cancelled between batches; the thread has ended
-    assert c.thread is not None and not c.thread.isRunning()
+    assert c.thread is not None and not c.thread.is_alive()
     c.sync_finished.connect(after_stop.append)
     c.sync_failed.connect(after_stop.append)
     qtbot.wait(200)
@@ -261,9 +277,18 @@ def test_main_window_indicator_menu_and_close(qtbot: QtBot, runner: DbRunner,
     assert w.sync_ui.sync_now_action.shortcut().toString() == "Ctrl+Shift+Y"
     assert [act.text() for act in w.sync_ui.menu.actions() if act.text()] == [
         "&Sync now", "&Conflicts…", "Connect to a &server…"]
+    ind = w.sync_ui.indicator
+    mid_sync: list[tuple[bool, str]] = []
+
+    def grab_mid_sync(p: Any) -> None:  # queued after the indicator's own slot
+        if p.phase == "push" and 0 < p.done < p.total and not mid_sync:
+            mid_sync.append((ind.progress.isVisible(), ind.progress_label.text()))
+            shot(w, "sync-window-progress")
+
+    c.progressed.connect(grab_mid_sync)
     with qtbot.waitSignal(c.sync_finished, timeout=60_000):
         w.set_api(a)  # the list shows, then the first sync starts by itself
-    ind = w.sync_ui.indicator
+    assert mid_sync and mid_sync[0][0] and mid_sync[0][1].startswith("Sending changes: ")
     qtbot.waitUntil(lambda: ind.state_button.text() == "Synced just now", timeout=10_000)
     assert ind.isVisible() and not ind.progress.isVisible()
     shot(w, "sync-window-synced")
@@ -271,4 +296,36 @@ def test_main_window_indicator_menu_and_close(qtbot: QtBot, runner: DbRunner,
     with qtbot.waitSignal(c.sync_started, timeout=5000):
         w.sync_ui.sync_now_action.trigger()
     w.close()
-    assert c.thread is not None and not c.thread.isRunning()
+    assert c.thread is not None and not c.thread.is_alive()
+
+
+def test_closing_does_not_wait_for_a_hung_server(qtbot: QtBot, runner: DbRunner,
+                                                 devices: Devices, live_server: Any,
+                                                 controllers: list[SyncController]) -> None:
+    server = live_server("sqlite")
+    server.add_user(USER, "assessor")
+    a = devices.enrolled("a", server, USER, demo=True)
+    port = int(server.url.rsplit(":", 1)[1])
+    server.stop()
+    silent = socket.socket()  # takes the connection, never answers
+    silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    silent.bind(("127.0.0.1", port))
+    silent.listen()
+    silent.settimeout(30)
+    c = controller(controllers, runner, a)
+    read_status(qtbot, c)
+    with qtbot.waitSignal(c.sync_started, timeout=5000):
+        c.sync_now()
+    conn, _addr = silent.accept()
+    try:
+        conn.settimeout(30)
+        assert conn.recv(1024)  # the request arrived; the client now waits for an answer
+        assert c.stop(timeout_ms=200) is False  # the window closes without waiting for it
+        assert c.thread is not None and c.thread.daemon and c.thread.is_alive()
+    finally:
+        conn.close()  # the network gives up: the client sees a cut connection
+        silent.close()
+    c.thread.join(30)
+    assert not c.thread.is_alive()
+    status = a.sync.status()
+    assert status.last_error and status.waiting > 0  # nothing was lost, it waits for next time

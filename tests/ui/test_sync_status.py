@@ -49,6 +49,7 @@ def shot(qtbot: QtBot, ind: SyncStatusIndicator, name: str) -> None:
     assert w.grab().save(str(Path(folder) / f"sync-indicator-{name}.png"))
     w.statusBar().removeWidget(ind)
     ind.setParent(None)  # the window goes when this returns; the indicator stays the test's
+    ind.show()
 
 
 @pytest.fixture
@@ -170,7 +171,7 @@ def test_progress_bar_only_for_a_long_sync(qtbot: QtBot, ind: SyncStatusIndicato
     ind.show_progress(SyncProgress(phase="push", done=10, total=40))
     assert not ind.progress.isVisible()  # a short sync never flashes a bar
     ind.show_long()
-    assert ind.progress.isVisible()
+    assert ind.progress.isVisible() and not ind.state_button.isVisible()
     assert (ind.progress.value(), ind.progress.maximum()) == (10, 40)
     assert ind.progress_label.text() == "Sending changes: 10 of 40"
     ind.show_progress(SyncProgress(phase="pull", done=4200, total=20000))
@@ -182,4 +183,4 @@ def test_progress_bar_only_for_a_long_sync(qtbot: QtBot, ind: SyncStatusIndicato
     assert ind.progress_label.text() == "Sending files…"
     ind.set_syncing(False)
     assert not ind.progress.isVisible() and not ind.progress_label.isVisible()
-    assert ind.state_button.text().startswith("Synced")
+    assert ind.state_button.isVisible() and ind.state_button.text().startswith("Synced")

@@ -182,6 +182,7 @@ class SyncStatusIndicator(QWidget):
         self.last_progress = None
         self.progress.hide()
         self.progress_label.hide()
+        self.state_button.show()
         self._render()
 
     def show_long(self) -> None:
@@ -206,8 +207,13 @@ class SyncStatusIndicator(QWidget):
             self.progress.setRange(0, 0)  # busy: the total is not known yet
             self.progress_label.setText(f"{words}…")
         self.progress.setAccessibleDescription(self.progress_label.text())
+        # wide enough for the longest count this sync can reach, so the words never clip
+        widest = f"{words}: {p.total:,} of {p.total:,}" if p is not None else f"{words}…"
+        self.progress_label.setMinimumWidth(
+            self.progress_label.fontMetrics().horizontalAdvance(widest) + 4)
         self.progress.show()
         self.progress_label.show()
+        self.state_button.hide()  # the bar and its words say it all
 
     # -- rendering -------------------------------------------------------------------------
     def description(self) -> Description:
