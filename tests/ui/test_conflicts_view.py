@@ -24,6 +24,7 @@ from assessor_app.services.sync import ConflictItem
 from assessor_app.store.models import Observation
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.views.conflicts_view import ConflictsDialog, MergeDialog, diff_html
+from assessor_app.ui.widgets.sync_status import SyncStatusIndicator
 from tests.sync.devices import Devices
 
 KEPT = ("Priya led the visit and explained the safety plan clearly. She checked the "
@@ -213,6 +214,11 @@ def open_view(qtbot: QtBot, runner: DbRunner, ctx: AppContext, expected: int) ->
 def test_a_real_conflict_merged_in_the_view_reaches_the_other_device(
         qtbot: QtBot, runner: DbRunner, devices: Devices, live_server: Any) -> None:
     a, b, obs_id = conflicted_pair(live_server("sqlite"), devices)
+    ind = SyncStatusIndicator()
+    qtbot.addWidget(ind)
+    ind.set_status(b.sync.status())
+    assert ind.conflicts_button.isVisibleTo(ind) and ind.conflicts_button.text() == "1 conflict"
+    shot(ind, "sync-indicator-real-conflict")
     d = open_view(qtbot, runner, b, 1)
     conflict = d.current()
     assert conflict is not None
