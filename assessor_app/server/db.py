@@ -7,6 +7,8 @@ IMMEDIATE``. Reads take no lock.
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -39,7 +41,9 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # hide_parameters: errors in the log never carry the rows' text
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+    # no pool_pre_ping: it costs a round trip per request; a connection dropped by a database
+    # restart fails one request (503), and SQLAlchemy then refreshes the pool
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800,
                          hide_parameters=True)
 
 
@@ -47,10 +51,51 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+class FifoGate:
+    """A first-come, first-served lock. Writers in one process queue here, holding no
+    database connection, so a burst of pushes neither exhausts the pool nor overtakes
+    each other (the database lock below still serialises across instances). Each waiter
+    has its own event, so a release wakes only the next in line."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: deque[threading.Event] = deque()
+        self._busy = False
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self._lock:
+            if self._busy:
+                turn = threading.Event()
+                self._queue.append(turn)
+            else:
+                self._busy = True
+                turn = None
+        if turn is not None:
+            turn.wait()  # ownership was handed to us by the previous holder
+        try:
+            yield
+        finally:
+            with self._lock:
+                if self._queue:
+                    self._queue.popleft().set()
+                else:
+                    self._busy = False
+
+
+_gates: dict[int, FifoGate] = {}
+_gates_lock = threading.Lock()
+
+
+def _gate(engine: Engine) -> FifoGate:
+    with _gates_lock:
+        return _gates.setdefault(id(engine.pool), FifoGate())
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One serialised write transaction: committed on success, rolled back on any error."""
-    with engine.connect() as conn:
+    with _gate(engine).hold(), engine.connect() as conn:
         conn = conn.execution_options(write_lock=True)
         with conn.begin():
             if is_postgres(engine):

@@ -16,7 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assessor_app.server.admin import next_seq, utcnow
@@ -49,7 +50,8 @@ class _Ctx:
     caller: Caller
     scope: Scope
     seq: int
-    out: list[RowResult] = field(default_factory=list)
+    #: the batch's rows and their parents as the server has them (one query, not one per row)
+    known: dict[tuple[str, str], SyncRow] = field(default_factory=dict)
 
     def take_seq(self) -> int:
         self.seq += 1
@@ -58,24 +60,57 @@ class _Ctx:
 
 def push(engine: Engine, caller: Caller, batch: PushBatch) -> PushResponse:
     digest = request_hash(batch)
-    with write_session(engine) as s:
-        done = s.get(Batch, batch.batch_id)
+    with Session(engine) as s:  # before the write lock: a replay and the caller's scope
+        done = _stored(s, batch.batch_id, caller, digest)
         if done is not None:
-            if done.user_id != caller.user_id or done.request_hash != digest:
-                raise BatchReused()
-            return PushResponse.model_validate(done.response)
-        ctx = _Ctx(s, caller, readable(s, caller), next_seq(s))
-        order = sorted(range(len(batch.rows)),
-                       key=lambda i: (RANK.get(batch.rows[i].table, len(RANK)), i))
-        results: dict[int, RowResult] = {}
-        for i in order:
-            results[i] = _apply(ctx, batch.rows[i])
-            s.flush()
-        resp = PushResponse(batch_id=batch.batch_id,
-                            results=[results[i] for i in range(len(batch.rows))])
-        s.add(Batch(batch_id=batch.batch_id, user_id=caller.user_id, request_hash=digest,
-                    response=resp.model_dump(mode="json"), created_at=utcnow()))
+            return done
+        scope = readable(s, caller)
+    try:
+        with write_session(engine) as s:
+            ctx = _Ctx(s, caller, scope, next_seq(s), _prefetch(s, batch.rows))
+            order = sorted(range(len(batch.rows)),
+                           key=lambda i: (RANK.get(batch.rows[i].table, len(RANK)), i))
+            results: dict[int, RowResult] = {}
+            for i in order:
+                results[i] = _apply(ctx, batch.rows[i])
+            resp = PushResponse(batch_id=batch.batch_id,
+                                results=[results[i] for i in range(len(batch.rows))])
+            s.add(Batch(batch_id=batch.batch_id, user_id=caller.user_id, request_hash=digest,
+                        response=resp.model_dump(mode="json"), created_at=utcnow()))
+    except IntegrityError:
+        # a retry raced its original, which committed first: nothing of this one was kept
+        with Session(engine) as s:
+            done = _stored(s, batch.batch_id, caller, digest)
+        if done is None:
+            raise
+        return done
     return resp
+
+
+def _stored(s: Session, batch_id: str, caller: Caller, digest: str) -> PushResponse | None:
+    done = s.get(Batch, batch_id)
+    if done is None:
+        return None
+    if done.user_id != caller.user_id or done.request_hash != digest:
+        raise BatchReused()
+    return PushResponse.model_validate(done.response)
+
+
+def _prefetch(s: Session, rows: list[Row]) -> dict[tuple[str, str], SyncRow]:
+    """Load the batch's rows and the parents they name in one query."""
+    keys: set[tuple[str, str]] = set()
+    for r in rows:
+        keys.add((r.table, r.id))
+        spec = BY_NAME.get(r.table)
+        if spec is not None and spec.parent is not None:
+            parent_id = r.fields.get(spec.parent[0])
+            if isinstance(parent_id, str) and parent_id:
+                keys.add((spec.parent[1], parent_id))
+    if not keys:
+        return {}
+    found = s.scalars(select(SyncRow).where(
+        tuple_(SyncRow.table_name, SyncRow.id).in_(sorted(keys)))).all()
+    return {(r.table_name, r.id): r for r in found}
 
 
 def _refused(row: Row, reason: str, current: SyncRow | None = None) -> RowResult:
@@ -104,11 +139,12 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
     blob, problem = _blob_ref(spec.blob_column, fields)
     if problem:
         return _refused(row, problem)
-    current = s.get(SyncRow, (row.table, row.id))
+    current = ctx.known.get((row.table, row.id))
     if current is not None and not may_write(caller, ctx.scope, current.practitioner_id):
         return _refused(row, "This record is outside your scope: you may not change it.")
     try:
-        new_scope = row_scope(s, spec, row.id, {**(current.fields if current else {}), **fields})
+        new_scope = row_scope(s, spec, row.id, {**(current.fields if current else {}), **fields},
+                              ctx.known)
     except MissingParent as exc:
         return _refused(row, f"Not saved: {exc}.", current)
     if current is None:
@@ -138,7 +174,7 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
         status = "conflict" if hard else "merged"
     if new_scope != current.practitioner_id:
         try:
-            new_scope = row_scope(s, spec, row.id, merged)
+            new_scope = row_scope(s, spec, row.id, merged, ctx.known)
         except MissingParent as exc:
             return _refused(row, f"Not saved: {exc}.", current)
         if not may_write(caller, ctx.scope, new_scope):
@@ -183,6 +219,7 @@ def _insert(ctx: _Ctx, row: Row, fields: dict[str, Any], scope: str | None,
                   created_by=caller.user_id, updated_by=caller.user_name,
                   updated_at=row.updated_at, written_at=utcnow())
     ctx.s.add(rec)
+    ctx.known[(row.table, row.id)] = rec
     _version(ctx, rec)
     if creating_practitioner and caller.role != "coordinator" and ctx.scope is not None \
             and row.id not in ctx.scope:

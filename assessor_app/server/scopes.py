@@ -55,9 +55,10 @@ class MissingParent(Exception):
     pass
 
 
-def row_scope(s: Session, spec: TableSpec, row_id: str, fields: dict[str, Any]) -> str | None:
+def row_scope(s: Session, spec: TableSpec, row_id: str, fields: dict[str, Any],
+              known: dict[tuple[str, str], SyncRow] | None = None) -> str | None:
     """The practitioner a row belongs to, from its parent link (``MissingParent`` when the
-    parent is not on the server)."""
+    parent is not on the server). ``known``: rows already loaded, looked up first."""
     if spec.employer_wide:
         return None
     if spec.parent is None:  # practitioner: its own scope
@@ -70,7 +71,10 @@ def row_scope(s: Session, spec: TableSpec, row_id: str, fields: dict[str, Any]) 
         raise MissingParent(f"it has no {column}")
     if not isinstance(parent_id, str):
         raise MissingParent(f"its {column} is not an id")
-    parent = s.get(SyncRow, (parent_table, parent_id))
+    key = (parent_table, parent_id)
+    parent = known.get(key) if known is not None else None
+    if parent is None:
+        parent = s.get(SyncRow, key)
     if parent is None:
         raise MissingParent(f"its {parent_table} ({parent_id}) is not on the server; "
                             "send the parent first")
