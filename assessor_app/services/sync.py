@@ -213,7 +213,9 @@ class SyncService:
         counts = _Counts()
         try:
             with SyncClient(server["url"], token, server.get("ca_bundle")) as client:
-                self._push(client, counts, who, progress, cancelled)
+                made = self._push(client, counts, who, progress, cancelled)
+                if made and not cancelled():  # conflict rows made by refusals go out now
+                    self._push(client, counts, who, progress, cancelled)
                 if not cancelled():
                     self._pull(client, counts, progress, cancelled)
                 if not cancelled():
@@ -235,28 +237,31 @@ class SyncService:
             repo.set_state("last", last)
 
     def _push(self, client: SyncClient, counts: _Counts, who: Who,
-              progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> None:
+              progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> int:
+        """Push every dirty row; returns how many conflict rows refusals made here."""
+        made = 0
         with self._tx() as repo:
             in_flight = repo.state("push")
             keys = repo.dirty_keys()
         if in_flight:  # a batch that may have reached the server: replay it, same id
-            self._send(client, in_flight["batch_id"], in_flight["rows"], counts, who)
+            made += self._send(client, in_flight["batch_id"], in_flight["rows"], counts, who)
         total = len(keys)
         progress(SyncProgress("push", 0, total))
         for start in range(0, total, PUSH_BATCH):
             if cancelled():
-                return
+                return made
             with self._tx() as repo:
                 rows = repo.read_rows(keys[start:start + PUSH_BATCH], dirty_only=True)
                 batch_id = str(uuid.uuid4())
                 if rows:
                     repo.set_state("push", {"batch_id": batch_id, "rows": rows})
             if rows:
-                self._send(client, batch_id, rows, counts, who)
+                made += self._send(client, batch_id, rows, counts, who)
             progress(SyncProgress("push", min(start + PUSH_BATCH, total), total))
+        return made
 
     def _send(self, client: SyncClient, batch_id: str, rows: list[dict[str, Any]],
-              counts: _Counts, who: Who) -> None:
+              counts: _Counts, who: Who) -> int:
         from assessor_app.store.sync_rows import shape
         from assessor_app.sync.protocol import PushBatch, Row
 
@@ -268,7 +273,9 @@ class SyncService:
                     client.upload_blob(r["fields"]["sha256"], data)
         resp = client.push(PushBatch(batch_id=batch_id, rows=[Row.model_validate(r) for r in rows]))
         by_key = {(r["table"], r["id"]): r for r in rows}
+        made = 0
         with self._tx() as repo:
+            repo.prefetch(list(by_key))
             for res in resp.results:
                 sent = by_key.get((res.table, res.id))
                 if sent is None:
@@ -278,11 +285,13 @@ class SyncService:
                 if res.status == "refused":
                     counts.refused += 1
                     counts.conflicts += len(settled.conflicts)
+                    made += len(settled.conflicts)
                 else:
                     counts.pushed += 1
                     counts.merged += res.status == "merged"
                     counts.conflicts += len(res.conflict_ids)
             repo.set_state("push", None)
+        return made
 
     def _pull(self, client: SyncClient, counts: _Counts,
               progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> None:

@@ -77,10 +77,13 @@ def _chunks(items: list[Any], n: int = _IN_CHUNK) -> Iterable[list[Any]]:
 
 @contextmanager
 def sync_transaction(database: Database, actor: str = "sync") -> Iterator[SyncRepository]:
-    """One short write transaction (BEGIN IMMEDIATE: the write lock up front, so a commit
-    by the GUI's thread in between cannot fail it); commits when the block ends cleanly."""
+    """One short write transaction, commits when the block ends cleanly. It takes turns with
+    the units of work of other threads (``uow.store_lock``) and takes SQLite's write lock up
+    front (BEGIN IMMEDIATE), so another process's commit in between cannot fail it."""
+    from assessor_app.store.uow import store_lock
+
     bind = database.engine.execution_options(sqlite_immediate=True)
-    with database.factory(bind=bind) as session:
+    with store_lock(database.engine), database.factory(bind=bind) as session:
         session.info["actor"] = actor
         repo = SyncRepository(session)
         yield repo
@@ -93,13 +96,17 @@ class SyncRepository:
         self._s = session
         session.info["from_sync"] = True
         self._events: list[tuple[str, str, str, list[str]]] = []
+        self._prefetched: dict[tuple[str, str], dict[str, Any]] = {}
+        self._revisions: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def _conn(self):  # type: ignore[no-untyped-def]
         return self._s.connection()
 
     def flush_events(self) -> None:
-        """Write the audit events of this transaction's changes (call before commit)."""
+        """Write pending revision updates and the audit events of this transaction's changes
+        (call before commit)."""
+        self.flush_revisions()
         if self._events:
             audit.append_events(self._s, self._s.info.get("actor", "sync"), self._events)
             self._events = []
@@ -187,7 +194,7 @@ class SyncRepository:
         local text as a conflict row, so nothing typed is lost.
         """
         sh = shape(sent["table"])
-        cur = self._read_one(sh, sent["id"])
+        cur = self._prefetched.pop((sh.name, sent["id"]), None) or self._read_one(sh, sent["id"])
         if cur is None:
             return Settled(status)
         mine = dict(to_wire(sh, cur), **{_DELETED: cur["deleted_at"] is not None})
@@ -217,6 +224,24 @@ class SyncRepository:
             values[hard.field] = hard.incoming
         self._write(sh, cur, values, rev, dirty=True)
         return Settled(status, still_dirty=True)
+
+    def prefetch(self, keys: list[tuple[str, str]]) -> None:
+        """Read the rows a batch of ``settle`` calls will look at, one query per table."""
+        for table, group in itertools.groupby(sorted(keys), key=lambda k: k[0]):
+            sh = shape(table)
+            for ids in _chunks([k[1] for k in group]):
+                for row in self._conn.execute(select(*sh.read_columns)
+                                              .where(sh.table.c.id.in_(ids))).mappings():
+                    self._prefetched[(table, row["id"])] = dict(row)
+
+    def flush_revisions(self) -> None:
+        """Write the revision-only updates ``settle`` collected (one statement per table)."""
+        for table, batch in self._revisions.items():
+            t = shape(table).table
+            self._conn.execute(update(t).where(t.c.id == bindparam("_id")).values(
+                rev=bindparam("_rev"), base_rev=bindparam("_rev"), dirty=bindparam("_dirty")),
+                batch)
+        self._revisions = {}
 
     def add_conflict(self, entity: str, entity_id: str, field_name: str, *, kept: Any,
                      other: Any, base: Any, who: Who) -> str:
@@ -367,18 +392,27 @@ class SyncRepository:
 
     def _write(self, sh: TableShape, old: Mapping[str, Any], wire: Mapping[str, Any], rev: int,
                *, dirty: bool) -> None:
-        """Overwrite a row with wire values (``_deleted`` included), set its revision."""
+        """Give a row these wire values (``_deleted`` included) and revision. Only changed
+        columns are written (an unchanged text must not re-index the search); a row whose
+        content already matches gets its revision in ``flush_revisions``' one statement."""
         fields = {k: v for k, v in wire.items() if k != _DELETED}
         before = to_wire(sh, old)
-        changed = [k for k, v in fields.items() if k in before and before[k] != v]
+        changed = [k for k, v in fields.items() if k in before and before[k] != v
+                   and k in sh.fields]
         deleted = bool(wire.get(_DELETED))
-        values = from_wire(sh, fields)
-        values.update(rev=rev, base_rev=rev, dirty=dirty,
-                      deleted_at=(old["deleted_at"] or _now()) if deleted else None)
-        if sh.blob_column and fields.get("sha256", old.get("sha256")) != old.get("sha256"):
+        was_deleted = old["deleted_at"] is not None
+        if not changed and deleted == was_deleted:
+            self._revisions.setdefault(sh.name, []).append(
+                {"_id": old["id"], "_rev": rev, "_dirty": dirty})
+            return
+        values = from_wire(sh, {k: fields[k] for k in changed})
+        values.update(rev=rev, base_rev=rev, dirty=dirty)
+        if deleted != was_deleted:
+            values["deleted_at"] = _now() if deleted else None
+        if sh.blob_column and "sha256" in changed:
             values[sh.blob_column] = b""
         self._conn.execute(update(sh.table).where(sh.table.c.id == old["id"]).values(values))
-        if changed or deleted != (old["deleted_at"] is not None):
+        if changed or deleted != was_deleted:
             action = "delete" if deleted and old["deleted_at"] is None else "update"
             self._events.append((action, sh.name, old["id"], sorted(changed)))
 

@@ -109,7 +109,7 @@ def add_portfolio(ctx: AppContext, name: str = "Fictional Practitioner", *, evid
                           title=f"Home visit {i + 1}")
             uow.add(ev)
             uow.session.flush()
-            uow.add(Observation(evidence_id=ev.id, notes=f"Notes of visit {i + 1}"))
+            uow.add(Observation(id=ev.id, evidence_id=ev.id, notes=f"Notes of visit {i + 1}"))
             uow.add(StandardLink(evidence_id=ev.id, framework_id="pcf", framework_version="2018",
                                  statement_code=f"PCF{i + 1}", comment="Fictional comment"))
             ev_ids.append(ev.id)
