@@ -103,9 +103,8 @@ class _NetWorker(QObject):
     progressed = Signal(object)  # SyncProgress
     finished = Signal(int, str, bool, object)  # job id, kind, ok, result or exception
 
-    def __init__(self, cancel: threading.Event) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._cancel = cancel
         self._last_progress = 0.0
         self._last_phase = ""
 
@@ -299,7 +298,7 @@ class SyncController(QObject):
     # -- the thread -----------------------------------------------------------------------
     def _ensure_thread(self) -> _NetWorker:
         if self._thread is None:
-            worker = _NetWorker(self._cancel)
+            worker = _NetWorker()
             worker.progressed.connect(self._on_progress)  # queued: emitted on the sync thread
             worker.finished.connect(self._on_finished)
             self._thread = _SyncThread(worker)

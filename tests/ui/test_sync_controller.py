@@ -201,7 +201,7 @@ def test_offline_backs_off_then_recovers(qtbot: QtBot, runner: DbRunner, devices
     ind = SyncStatusIndicator()
     qtbot.addWidget(ind)
     ind.set_status(status, offline=c.offline)
-    assert ind.state_button.text() == f"Offline — {status.waiting} changes waiting"
+    assert ind.state_button.text() == f"Offline — {status.waiting:,} changes waiting"
     assert "cannot be reached" in ind.state_button.toolTip()
     shot(ind, "sync-indicator-real-offline")
     # the automatic retries back off: 100 ms, 200 ms, then the 250 ms ceiling

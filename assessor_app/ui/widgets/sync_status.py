@@ -26,7 +26,7 @@ PHASE_WORDS = {"push": "Sending changes", "pull": "Receiving changes", "files": 
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def ago(then: datetime, now: datetime) -> str:
