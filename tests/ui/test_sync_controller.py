@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from assessor_app.app import AppContext
+from assessor_app.app import AppContext, StartupApi
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.sync_controller import SyncController
 from assessor_app.ui.tasks import DbRunner
@@ -266,7 +266,10 @@ def test_main_window_indicator_menu_and_close(qtbot: QtBot, runner: DbRunner,
                                               devices: Devices, live_server: Any) -> None:
     server = live_server("sqlite")
     server.add_user(USER, "assessor")
-    a: AppContext = devices.enrolled("a", server, USER, demo=True)
+    enrolled: AppContext = devices.enrolled("a", server, USER, demo=True)
+    waiting = enrolled.sync.status().waiting
+    # the app's own start-up api over that folder: quick list first, services built later
+    a = StartupApi(enrolled.paths)
     w = MainWindow(runner, today=lambda: TODAY, demo=True)
     qtbot.addWidget(w)
     w.show()
@@ -286,8 +289,9 @@ def test_main_window_indicator_menu_and_close(qtbot: QtBot, runner: DbRunner,
             shot(w, "sync-window-progress")
 
     c.progressed.connect(grab_mid_sync)
-    with qtbot.waitSignal(c.sync_finished, timeout=60_000):
+    with qtbot.waitSignal(c.sync_finished, timeout=60_000) as first:
         w.set_api(a)  # the list shows, then the first sync starts by itself
+    assert first.args[0].pushed == waiting
     assert mid_sync and mid_sync[0][0] and mid_sync[0][1].startswith("Sending changes: ")
     qtbot.waitUntil(lambda: ind.state_button.text() == "Synced just now", timeout=10_000)
     assert ind.isVisible() and not ind.progress.isVisible()
@@ -297,6 +301,7 @@ def test_main_window_indicator_menu_and_close(qtbot: QtBot, runner: DbRunner,
         w.sync_ui.sync_now_action.trigger()
     w.close()
     assert c.thread is not None and not c.thread.is_alive()
+    runner.run_op(a.close)
 
 
 def test_closing_does_not_wait_for_a_hung_server(qtbot: QtBot, runner: DbRunner,
