@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
             self._page_view.evidence.evidence_activated.connect(self.open_evidence)
             if self.api is not None:
                 self._page_view.set_services(self.runner, self.api)
+                self.sync_ui.watch_editors(self._page_view)
         return self._page_view
 
     # -- actions --------------------------------------------------------------
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.sync_ui.set_api(api)
         if self._page_view is not None:
             self._page_view.set_services(self.runner, api)
+            self.sync_ui.watch_editors(self._page_view)
         if not self.demo:
             self.store_label.setText("Store open")
         self.refresh()

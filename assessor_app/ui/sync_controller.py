@@ -152,6 +152,7 @@ class SyncController(QObject):
     sync_failed = Signal(object)  # the exception (an AppError with message and hint)
     enrolled = Signal(object)  # SyncStatus after a successful enrolment
     enrol_failed = Signal(object)  # the exception
+    status_failed = Signal(object)  # the sync state could not be read (the exception)
 
     def __init__(self, runner: DbRunner, api: Any, parent: QObject | None = None, *,
                  first_delay_ms: int = FIRST_DELAY_MS, interval_ms: int = INTERVAL_MS,
@@ -369,3 +370,5 @@ class SyncController(QObject):
 
     def _status_failed(self, exc: BaseException) -> None:
         log.warning("Could not read the sync state: %s", type(exc).__name__)
+        if not self._stopped:
+            self.status_failed.emit(exc)

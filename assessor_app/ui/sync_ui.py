@@ -33,6 +33,7 @@ class SyncUi(QObject):
         self.runner = runner
         self._refresh = refresh
         self.api: Any = None
+        self._watched: set[int] = set()  # editors whose saves already lead to a sync
         self.controller: SyncController | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
         self.enrol_dialog: EnrolDialog | None = None
@@ -84,6 +85,8 @@ class SyncUi(QObject):
         c.progressed.connect(ind.show_progress)
         c.sync_finished.connect(self._on_finished)
         c.sync_failed.connect(self._on_failed)
+        c.status_failed.connect(
+            lambda exc: self.indicator.show_unreadable(" ".join(error_words(exc)).strip()))
         for act in (self.conflicts_action, self.enrol_action):
             act.setEnabled(True)
         ind.show()
@@ -99,6 +102,15 @@ class SyncUi(QObject):
         """An editor's ``saved`` signal: a burst of saves is followed by a sync."""
         if self.controller is not None:
             saved.connect(self.controller.changes_made)
+
+    def watch_editors(self, page: QWidget) -> None:
+        """The page's review and final assessment editors (built with its services), once each."""
+        for name in ("review_editor", "assessment_editor"):
+            editor = getattr(page, name, None)
+            saved = getattr(editor, "saved", None)
+            if saved is not None and id(editor) not in self._watched:
+                self._watched.add(id(editor))
+                self.watch_saves(saved)
 
     def stop(self) -> None:
         if self.controller is not None:

@@ -296,6 +296,14 @@ def test_main_window_indicator_menu_and_close(qtbot: QtBot, runner: DbRunner,
     qtbot.waitUntil(lambda: ind.state_button.text() == "Synced just now", timeout=10_000)
     assert ind.isVisible() and not ind.progress.isVisible()
     shot(w, "sync-window-synced")
+    # a save in the page's review editor leads to a sync once the edits settle
+    with qtbot.waitSignal(w.page_ready, timeout=10_000):
+        w.open_practitioner(a.list_rows(TODAY)[0].enrolment_id)
+    editor = w.page_view.review_editor
+    assert editor is not None and not c.settle_timer.isActive()
+    editor.saved.emit(None)
+    assert c.settle_timer.isActive()
+    c.settle_timer.stop()
     # closing the window mid-sync stops the thread; nothing is left running
     with qtbot.waitSignal(c.sync_started, timeout=5000):
         w.sync_ui.sync_now_action.trigger()

@@ -184,3 +184,11 @@ def test_progress_bar_only_for_a_long_sync(qtbot: QtBot, ind: SyncStatusIndicato
     ind.set_syncing(False)
     assert not ind.progress.isVisible() and not ind.progress_label.isVisible()
     assert ind.state_button.isVisible() and ind.state_button.text().startswith("Synced")
+
+
+def test_unreadable_state_says_so_until_the_next_read(ind: SyncStatusIndicator) -> None:
+    ind.show_unreadable("The store is locked by another program.")
+    assert ind.state_button.text() == "Sync status unknown"
+    assert "locked by another program" in ind.state_button.toolTip()
+    ind.set_status(status(last=datetime.now(UTC)))
+    assert ind.state_button.text() == "Synced just now"

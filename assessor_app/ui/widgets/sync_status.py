@@ -215,6 +215,14 @@ class SyncStatusIndicator(QWidget):
         self.progress_label.show()
         self.state_button.hide()  # the bar and its words say it all
 
+    def show_unreadable(self, message: str) -> None:
+        """The sync state could not be read from the store (the next read replaces this)."""
+        self.state_button.setText("Sync status unknown")
+        tip = f"This device's sync settings could not be read: {message} Your work is safe " \
+              "on this computer. Restart the app; if it keeps happening, tell your IT support."
+        self.state_button.setToolTip(tip)
+        self.state_button.setAccessibleDescription(tip)
+
     # -- rendering -------------------------------------------------------------------------
     def description(self) -> Description:
         return describe(self.status, syncing=self.syncing, offline=self.offline)
