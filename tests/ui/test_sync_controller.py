@@ -342,3 +342,28 @@ def test_closing_does_not_wait_for_a_hung_server(qtbot: QtBot, runner: DbRunner,
     assert not c.thread.is_alive()
     status = a.sync.status()
     assert status.last_error and status.waiting > 0  # nothing was lost, it waits for next time
+
+
+def test_enrol_over_tls_needs_the_employer_certificate(
+        qtbot: QtBot, runner: DbRunner, devices: Devices, live_server: Any,
+        controllers: list[SyncController]) -> None:
+    server = live_server("sqlite", tls=True)
+    server.add_user(USER, "assessor")
+    device = devices.new("laptop")
+    c = controller(controllers, runner, device)
+    dialog = EnrolDialog(c, device_name="Work laptop")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.address_edit.setText(server.url.replace("https://", ""))  # https:// is added
+    dialog.code_edit.setText(server.issue_code(USER))
+    with qtbot.waitSignal(c.enrol_failed, timeout=30_000):
+        dialog.submit()
+    assert dialog.address_edit.text() == server.url
+    text = dialog.message.text()
+    assert "certificate" in text and "Employer certificate" in text  # names the field to fill
+    assert "--ca-bundle" not in text
+    shot(dialog, "sync-enrol-tls-error")
+    dialog.ca_edit.setText(str(server.ca_bundle))
+    with qtbot.waitSignal(c.enrolled, timeout=30_000) as done:
+        dialog.submit()
+    assert done.args[0].configured and done.args[0].server_url == server.url

@@ -154,6 +154,7 @@ class EnrolDialog(QDialog):
             "QLabel { background: #e7f4ea; color: #1d4d2b; border: 1px solid #9ccaa8;"
             " border-radius: 3px; padding: 6px; }")
         self.message.show()
+        self.adjustSize()  # room for the words, never squeezing the fields
 
     def submit(self) -> None:
         if self.busy:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from assessor_app.ui.colours import badge_red
+from assessor_app.ui.colours import badge_red, is_dark
 from assessor_app.ui.dates import short_date
 
 if TYPE_CHECKING:
@@ -233,7 +233,8 @@ class SyncStatusIndicator(QWidget):
         self.state_button.setToolTip(d.tooltip)
         self.state_button.setAccessibleDescription(d.tooltip)
         self.state_button.setProperty("tone", d.tone)
-        colour = {"problem": "#8a4b00", "off": "palette(placeholder-text)"}.get(d.tone, "")
+        amber = "#ffb74d" if is_dark(self.palette()) else "#8a4b00"  # 4.5:1 or better either way
+        colour = {"problem": amber, "off": "palette(placeholder-text)"}.get(d.tone, "")
         self.state_button.setStyleSheet(
             f"QToolButton {{ color: {colour}; font-weight: bold; }}" if colour else "")
         self.connect_button.setVisible(self.status is not None and not self.status.configured)
