@@ -208,3 +208,76 @@ def test_autosave_during_a_sync_loses_nothing(live_server, devices: Devices) -> 
     assert table_contents(a) == table_contents(b)
     with a.database.uow() as uow:
         assert uow.session.execute(select(Conflict)).first() is None
+
+
+def test_protocol_too_new_and_unreachable_server_are_plain_errors(
+        live_server, devices: Devices, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from assessor_app.sync import client as sync_client
+    from assessor_app.sync.client import ProtocolTooNew, ServerUnreachable
+
+    server = live_server("sqlite")
+    server.add_user("Fictional Assessor", "assessor")
+    a = devices.enrolled("a", server, "Fictional Assessor")
+    add_portfolio(a)
+    waiting = a.sync.status().waiting
+    monkeypatch.setattr(sync_client, "PROTOCOL_VERSION", 99)
+    with pytest.raises(ProtocolTooNew) as err:
+        a.sync.sync()
+    assert "99" in err.value.message and "1" in err.value.message
+    monkeypatch.undo()
+    server.stop()
+    with pytest.raises(ServerUnreachable) as gone:
+        a.sync.sync()
+    assert "cannot be reached" in gone.value.message and "Traceback" not in str(gone.value)
+    status = a.sync.status()
+    assert status.waiting == waiting and status.last_error == gone.value.message
+
+
+def test_progress_and_cancel(live_server, devices: Devices, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from assessor_app.services import sync as sync_service
+    from assessor_app.services.sync import SyncProgress
+
+    monkeypatch.setattr(sync_service, "PUSH_BATCH", 5)
+    server = live_server("sqlite")
+    server.add_user("Fictional Assessor", "assessor")
+    a = devices.enrolled("a", server, "Fictional Assessor")
+    add_portfolio(a)  # 14 rows: three batches
+    seen: list[SyncProgress] = []
+
+    def cancel_after_first_batch() -> bool:
+        return any(p.phase == "push" and p.done > 0 for p in seen)
+
+    report = a.sync.sync(seen.append, cancel_after_first_batch)
+    assert report.pushed == 5 and a.sync.status().waiting == 9
+    report = a.sync.sync(seen.append)
+    assert report.pushed == 9 and a.sync.status().waiting == 0
+    phases = [p.phase for p in seen]
+    assert {"push", "pull", "files"} <= set(phases)
+    assert all(0 <= p.done <= p.total for p in seen if p.phase != "pull")
+
+
+def test_a_conflict_resolved_with_the_other_version(live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
+    server = live_server("sqlite")
+    server.add_user("Fictional Assessor", "assessor")
+    a = devices.enrolled("a", server, "Fictional Assessor")
+    b = devices.enrolled("b", server, "Fictional Assessor")
+    obs_id = add_portfolio(a)["evidence"][0]
+    a.sync.sync()
+    b.sync.sync()
+    _set(a, Observation, obs_id, notes="A's text")
+    _set(b, Observation, obs_id, notes="B's text")
+    a.sync.sync()
+    b.sync.sync()
+    a.sync.sync()
+    [item] = a.sync.conflicts()
+    assert (item.field_label, item.other_user, item.other_device) == (
+        "Notes", "Fictional Assessor", "b laptop")
+    a.sync.resolve(item.id, "other")
+    with pytest.raises(Exception, match="already resolved"):
+        a.sync.resolve(item.id, "kept")
+    assert _value(a, Observation, obs_id, "notes") == "B's text"
+    a.sync.sync()
+    b.sync.sync()
+    assert _value(b, Observation, obs_id, "notes") == "B's text"
+    assert a.sync.conflicts() == [] == b.sync.conflicts()
+    assert table_contents(a) == table_contents(b)
