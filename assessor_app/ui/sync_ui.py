@@ -161,9 +161,15 @@ class SyncUi(QObject):
         dialog = ConflictsDialog(self.runner, self.api, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.resolved.connect(lambda *_: self._after_resolution())
-        dialog.destroyed.connect(lambda *_: setattr(self, "conflicts_dialog", None))
+        key = id(dialog)
+        dialog.destroyed.connect(lambda *_: self._forget("conflicts_dialog", key))
         self.conflicts_dialog = dialog
         dialog.open()
+
+    def _forget(self, name: str, key: int) -> None:
+        """A closed dialog is gone; a newer one opened meanwhile is kept."""
+        if id(getattr(self, name)) == key:
+            setattr(self, name, None)
 
     def _after_resolution(self) -> None:
         self._refresh()
@@ -179,6 +185,7 @@ class SyncUi(QObject):
         parent: QWidget = self.window
         dialog = EnrolDialog(self.controller, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda *_: setattr(self, "enrol_dialog", None))
+        key = id(dialog)
+        dialog.destroyed.connect(lambda *_: self._forget("enrol_dialog", key))
         self.enrol_dialog = dialog
         dialog.open()

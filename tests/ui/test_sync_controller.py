@@ -304,6 +304,23 @@ def test_main_window_indicator_menu_and_close(qtbot: QtBot, runner: DbRunner,
     editor.saved.emit(None)
     assert c.settle_timer.isActive()
     c.settle_timer.stop()
+    # Sync ▸ Conflicts… and the indicator's button open the view; Connect… the enrol dialog
+    w.sync_ui.conflicts_action.trigger()
+    view = w.sync_ui.conflicts_dialog
+    assert view is not None
+    with qtbot.waitSignal(view.loaded, timeout=10_000) as listed:
+        pass
+    assert listed.args == [0] and view.isVisible()
+    view.reject()
+    ind.conflicts_requested.emit()
+    again = w.sync_ui.conflicts_dialog
+    assert again is not None and again is not view
+    qtbot.wait(50)  # the first one's deletion arrives: the newer dialog is still known
+    assert w.sync_ui.conflicts_dialog is again
+    again.reject()
+    w.sync_ui.enrol_action.trigger()
+    assert w.sync_ui.enrol_dialog is not None and w.sync_ui.enrol_dialog.isVisible()
+    w.sync_ui.enrol_dialog.reject()
     # closing the window mid-sync stops the thread; nothing is left running
     with qtbot.waitSignal(c.sync_started, timeout=5000):
         w.sync_ui.sync_now_action.trigger()
