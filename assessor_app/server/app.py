@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assessor_app.server import auth, blobs, ca, migrate, pull, push
 from assessor_app.server.auth import AuthFailed, Caller
@@ -98,6 +99,17 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         msg = f"The request was not understood: {where or 'body'}: {first.get('msg', 'invalid')}."
         return JSONResponse({"detail": {"code": "invalid_request", "message": msg}}, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Every error body is {"detail": {"code", "message"}}, the framework's own too."""
+        detail = exc.detail
+        if not isinstance(detail, dict):
+            words = {404: "There is nothing at this address.",
+                     405: "This address does not accept that method."}
+            detail = {"code": f"http_{exc.status_code}",
+                      "message": words.get(exc.status_code, str(detail))}
+        return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
 
     @app.exception_handler(OperationalError)
     async def _busy(_req: Request, exc: OperationalError) -> JSONResponse:

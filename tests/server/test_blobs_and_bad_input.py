@@ -119,3 +119,11 @@ def test_bad_protocol_header_is_400(server, dev: Device) -> None:
     r = dev.http.get("/v1/whoami", headers={"X-Sync-Protocol": "one"})
     assert r.status_code == 400
     assert "whole number" in r.json()["detail"]["message"]
+
+
+def test_framework_errors_use_the_same_error_shape(server, dev: Device) -> None:
+    r = dev.http.get("/v1/nowhere")
+    assert r.status_code == 404
+    assert r.json()["detail"]["message"] == "There is nothing at this address."
+    r = dev.http.delete("/v1/push")
+    assert r.status_code == 405 and r.json()["detail"]["code"] == "http_405"
