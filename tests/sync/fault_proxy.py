@@ -15,6 +15,7 @@ request from now cuts it in one of three places:
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 from urllib.parse import urlsplit
@@ -56,7 +57,9 @@ class FaultProxy:
         self._count = 0
         self._faults: dict[int, str] = {}
         self.log: list[tuple[str, str]] = []  # (method, path) of every request
-        self.cuts: list[tuple[str, str, str]] = []  # (mode, method, path) of every cut made
+        self.batch_ids: list[str] = []  # the batch id of every push, in order
+        #: (mode, method, path, push batch id or "") of every cut made
+        self.cuts: list[tuple[str, str, str, str]] = []
         self._closed = False
         self._thread = threading.Thread(target=self._serve, daemon=True, name="fault-proxy")
         self._thread.start()
@@ -100,8 +103,11 @@ class FaultProxy:
                 mode = self._faults.pop(self._count, None)
                 self._count += 1
                 self.log.append((method, path))
+                if method == "POST" and path == "/v1/push":
+                    self.batch_ids.append(json.loads(body)["batch_id"])
                 if mode:
-                    self.cuts.append((mode, method, path))
+                    batch = self.batch_ids[-1] if path == "/v1/push" else ""
+                    self.cuts.append((mode, method, path, batch))
             kept = [ln for ln in lines[1:] if not ln.lower().startswith(b"connection:")]
             request = b"\r\n".join([lines[0], *kept, b"Connection: close"]) + b"\r\n\r\n" + body
             with socket.create_connection(self._upstream, timeout=60) as up:

@@ -34,8 +34,10 @@ def _value(ctx, model, row_id: str, name: str):  # type: ignore[no-untyped-def]
         return getattr(uow.session.get(model, row_id), name)
 
 
-def test_an_edit_to_a_signed_record_is_refused_and_its_text_kept(live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
-    server = live_server("sqlite")
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_edit_to_a_signed_record_is_refused_and_its_text_kept(live_server, devices: Devices,  # type: ignore[no-untyped-def]
+                                                                 backend: str) -> None:
+    server = live_server(backend)
     server.add_user("Fictional Assessor", "assessor")
     a = devices.enrolled("a", server, "Fictional Assessor")
     b = devices.enrolled("b", server, "Fictional Assessor")
@@ -58,8 +60,9 @@ def test_an_edit_to_a_signed_record_is_refused_and_its_text_kept(live_server, de
     assert table_contents(a) == table_contents(b)
 
 
-def test_a_revoked_device_is_refused_plainly(live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
-    server = live_server("sqlite")
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_revoked_device_is_refused_plainly(live_server, devices: Devices, backend: str) -> None:  # type: ignore[no-untyped-def]
+    server = live_server(backend)
     server.add_user("Fictional Assessor", "assessor")
     a = devices.enrolled("a", server, "Fictional Assessor")
     add_portfolio(a)
@@ -73,6 +76,10 @@ def test_a_revoked_device_is_refused_plainly(live_server, devices: Devices) -> N
     status = a.sync.status()
     assert status.waiting == waiting, "nothing was lost or marked sent"
     assert status.last_error == err.value.message
+    # enrolled again with a new code, the same computer sends what waited
+    a.sync.enrol(server.url, server.issue_code("Fictional Assessor"), "a laptop again")
+    assert a.sync.sync().pushed == waiting
+    assert a.sync.status().waiting == 0 and a.sync.status().last_error == ""
 
 
 def test_tls_with_the_employer_ca_bundle(live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
