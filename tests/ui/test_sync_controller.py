@@ -117,6 +117,7 @@ def test_enrol_dialog_connects_then_the_first_sync_runs(
     assert dialog.message.isVisible() and text
     assert "Traceback" not in text and "assessor-app" not in text and "--" not in text
     assert dialog.address_edit.text() == server.url and dialog.connect_button.isEnabled()
+    assert dialog.focusWidget() is dialog.code_edit
     shot(dialog, "sync-enrol-error")
     assert read_status(qtbot, c).configured is False
 
@@ -379,6 +380,7 @@ def test_enrol_over_tls_needs_the_employer_certificate(
     text = dialog.message.text()
     assert "certificate" in text and "Employer certificate" in text  # names the field to fill
     assert "--ca-bundle" not in text
+    assert dialog.focusWidget() is dialog.ca_edit
     shot(dialog, "sync-enrol-tls-error")
     dialog.ca_edit.setText(str(server.ca_bundle))
     with qtbot.waitSignal(c.enrolled, timeout=30_000) as done:

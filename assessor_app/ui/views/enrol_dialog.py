@@ -192,8 +192,10 @@ class EnrolDialog(QDialog):
         self._set_busy(False)
         message, hint = failure_text(exc)
         self._say(f"{message}\n{hint}".strip(), problem=True)
-        self.code_edit.setFocus()
-        self.code_edit.selectAll()
+        kinds = {cls.__name__ for cls in type(exc).__mro__}
+        field = self.ca_edit if "TlsNotTrusted" in kinds else self.code_edit
+        field.setFocus()  # where the fix is typed
+        field.selectAll()
 
     def _succeeded(self, status: Any) -> None:
         if not self.busy:
