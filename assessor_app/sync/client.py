@@ -202,8 +202,13 @@ class SyncClient:
 
     # -- endpoints -------------------------------------------------------------------------
     def enrol(self, req: EnrolRequest) -> EnrolResponse:
-        resp = self._send("POST", "/v1/enrol", content=req.model_dump_json(),
-                          headers={"Content-Type": "application/json"})
+        try:
+            resp = self._send("POST", "/v1/enrol", content=req.model_dump_json(),
+                              headers={"Content-Type": "application/json"})
+        except (TokenRefused, RequestRefused) as exc:  # a wrong, used or expired code
+            raise RequestRefused(exc.message, "Check the code (each works once, for a few "
+                                 "days) or ask your coordinator for a new one.",
+                                 status=getattr(exc, "status", 401)) from None
         return self._json(resp, EnrolResponse)  # type: ignore[no-any-return]
 
     def whoami(self) -> WhoAmI:

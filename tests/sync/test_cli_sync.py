@@ -57,6 +57,7 @@ def test_enrol_and_sync_from_the_command_line(live_server, keyring_env, tmp_path
     res = cli(keyring_env, "enrol", "--server", server.url, "--code", "not-a-real-code",
               "--data-dir", b)
     assert res.returncode != 0 and "Traceback" not in res.stderr
+    assert "new one" in res.stderr  # what to do about it
 
     # a revoked device is stopped at once, with what to do
     server.revoke("laptop B")
