@@ -11,7 +11,7 @@ the device's own unpushed text.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from assessor_app.store import audit
 from assessor_app.store.models.system import SyncState
+from assessor_app.store.sync_pull import PullMixin, chunks
 from assessor_app.store.sync_rows import (
     EMPTY_SHA256,
     TableShape,
     all_shapes,
     from_wire,
-    parse_datetime,
     shape,
     to_wire,
     wire_row,
@@ -41,14 +41,6 @@ if TYPE_CHECKING:
 _IN_CHUNK = 500
 _DELETED = "_deleted"
 _MISSING = object()
-
-
-@dataclass
-class ApplyStats:
-    applied: int = 0
-    kept_local: int = 0  # the device had an unpushed edit: its text stays, to be pushed
-    parked: int = 0  # waiting in the inbox for a parent
-    skipped: int = 0  # already had that revision, or a table this version does not know
 
 
 @dataclass
@@ -70,11 +62,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _chunks(items: list[Any], n: int = _IN_CHUNK) -> Iterable[list[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
-
-
 @contextmanager
 def sync_transaction(database: Database, actor: str = "sync") -> Iterator[SyncRepository]:
     """One short write transaction, commits when the block ends cleanly. It takes turns with
@@ -91,7 +78,7 @@ def sync_transaction(database: Database, actor: str = "sync") -> Iterator[SyncRe
         session.commit()
 
 
-class SyncRepository:
+class SyncRepository(PullMixin):
     def __init__(self, session: Session) -> None:
         self._s = session
         session.info["from_sync"] = True
@@ -167,7 +154,7 @@ class SyncRepository:
         found: dict[tuple[str, str], dict[str, Any]] = {}
         for table, group in itertools.groupby(sorted(keys, key=lambda k: k[0]), key=lambda k: k[0]):
             sh = shape(table)
-            for ids in _chunks([k[1] for k in group]):
+            for ids in chunks([k[1] for k in group]):
                 cond = sh.table.c.id.in_(ids)
                 if dirty_only:
                     cond = cond & sh.table.c.dirty.is_(True)
@@ -229,7 +216,7 @@ class SyncRepository:
         """Read the rows a batch of ``settle`` calls will look at, one query per table."""
         for table, group in itertools.groupby(sorted(keys), key=lambda k: k[0]):
             sh = shape(table)
-            for ids in _chunks([k[1] for k in group]):
+            for ids in chunks([k[1] for k in group]):
                 for row in self._conn.execute(select(*sh.read_columns)
                                               .where(sh.table.c.id.in_(ids))).mappings():
                     self._prefetched[(table, row["id"])] = dict(row)
@@ -275,115 +262,6 @@ class SyncRepository:
                 return None
             table, row_id = parent, value
         return row_id if table == "practitioner" else None
-
-    # -- incoming --------------------------------------------------------------------------
-    def apply_page(self, rows: list[Mapping[str, Any]]) -> ApplyStats:
-        """Apply pulled rows (and any parked ones) parents first; park rows whose parent
-        (any foreign key) is not here yet. Never fails a page on a foreign key."""
-        stats = ApplyStats()
-        pending: dict[tuple[str, str], Mapping[str, Any]] = {}
-        inbox = (self.state("inbox") or {}).get("rows", [])
-        for r in itertools.chain(inbox, rows):
-            if r["table"] not in tables.BY_NAME:
-                stats.skipped += 1
-                continue
-            key = (r["table"], r["id"])
-            if key in pending and int(pending[key]["rev"]) > int(r["rev"]):
-                continue
-            pending[key] = r
-        ordered = sorted(pending.values(), key=lambda r: tables.RANK[r["table"]])
-        parked: list[Mapping[str, Any]] = []
-        for table, group in itertools.groupby(ordered, key=lambda r: r["table"]):
-            parked.extend(self._apply_table(shape(table), list(group), stats))
-        stats.parked = len(parked)
-        if parked or inbox:
-            self.set_state("inbox", {"rows": [dict(r) for r in parked]} if parked else None)
-        return stats
-
-    def inbox_size(self) -> int:
-        return len((self.state("inbox") or {}).get("rows", []))
-
-    def _apply_table(self, sh: TableShape, rows: list[Mapping[str, Any]],
-                     stats: ApplyStats) -> list[Mapping[str, Any]]:
-        t = sh.table
-        ids = [r["id"] for r in rows]
-        cols = [t.c.id, t.c.rev, t.c.base_rev, t.c.dirty, t.c.deleted_at]
-        if sh.blob_column:
-            cols.append(t.c.sha256)
-        existing: dict[str, Any] = {}
-        for chunk in _chunks(ids):
-            existing.update((r.id, r) for r in self._conn.execute(select(*cols).where(t.c.id.in_(chunk))))
-        waiting: set[str] = set()
-        for col, ref in sh.foreign_keys:
-            wanted = {r["fields"].get(col) for r in rows} - {None, ""}
-            have = self._existing_ids(ref, wanted)
-            waiting.update(r["id"] for r in rows if r["fields"].get(col) not in (None, "")
-                           and r["fields"].get(col) not in have)
-        now = _now()
-        inserts: list[dict[str, Any]] = []
-        updates: dict[frozenset[str], list[dict[str, Any]]] = {}
-        parked = []
-        for r in rows:
-            if r["id"] in waiting:
-                parked.append(r)
-                continue
-            old = existing.get(r["id"])
-            rev = int(r["rev"])
-            if old is None:
-                inserts.append(self._insert_values(sh, r, now))
-                self._events.append(("insert", sh.name, r["id"], list(sh.fields)))
-            elif old.dirty:
-                stats.kept_local += 1
-                if rev > old.rev:
-                    updates.setdefault(frozenset({"rev"}), []).append({"_id": r["id"], "rev": rev})
-                continue
-            elif rev <= old.rev:
-                stats.skipped += 1
-                continue
-            else:
-                values = from_wire(sh, r["fields"])
-                values.update(rev=rev, base_rev=rev, updated_by=(r.get("updated_by") or "")[:64],
-                              updated_at=parse_datetime(r.get("updated_at")) or now,
-                              deleted_at=(old.deleted_at or now) if r["deleted"] else None)
-                if sh.blob_column and r["fields"].get("sha256") != old.sha256:
-                    values[sh.blob_column] = b""
-                values["_id"] = r["id"]
-                updates.setdefault(frozenset(values), []).append(values)
-                action = "delete" if r["deleted"] and old.deleted_at is None else "update"
-                self._events.append((action, sh.name, r["id"], list(sh.fields)))
-            stats.applied += 1
-        if inserts:
-            self._conn.execute(insert(t), inserts)
-        for keys, batch in updates.items():
-            stmt = update(t).where(t.c.id == bindparam("_id")).values(
-                {k: bindparam(k) for k in keys if k != "_id"})
-            self._conn.execute(stmt, batch)
-        return parked
-
-    def _insert_values(self, sh: TableShape, r: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-        values = from_wire(sh, r["fields"])
-        for name in sh.fields:
-            if name not in values:
-                values[name] = _column_default(sh, name)
-        rev = int(r["rev"])
-        values.update(id=r["id"], rev=rev, base_rev=rev, dirty=False,
-                      deleted_at=now if r["deleted"] else None, created_at=now,
-                      updated_at=parse_datetime(r.get("updated_at")) or now,
-                      updated_by=(r.get("updated_by") or "")[:64])
-        if sh.blob_column:
-            values[sh.blob_column] = b""
-        return values
-
-    def _existing_ids(self, table: str, ids: set[Any]) -> set[Any]:
-        if not ids:
-            return set()
-        from assessor_app.store.base import Base
-
-        t = Base.metadata.tables[table]
-        found: set[Any] = set()
-        for chunk in _chunks(sorted(ids)):
-            found.update(self._conn.execute(select(t.c.id).where(t.c.id.in_(chunk))).scalars())
-        return found
 
     def _read_one(self, sh: TableShape, row_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(select(*sh.read_columns)
@@ -439,13 +317,3 @@ class SyncRepository:
                 update(t).where(t.c.sha256 == sha256, func.length(t.c[sh.blob_column]) == 0)
                 .values({sh.blob_column: data})).rowcount or 0
         return n
-
-
-def _column_default(sh: TableShape, name: str) -> Any:
-    col = sh.table.c[name]
-    default = col.default
-    if default is None or not getattr(default, "is_scalar", False):
-        if default is not None and getattr(default, "is_callable", False):
-            return default.arg(None)  # type: ignore[operator]
-        return None
-    return default.arg
