@@ -34,9 +34,9 @@ def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sync_client, "BLOB_CHUNK_BYTES", CHUNK)
 
 
-@pytest.fixture
-def proxied(live_server) -> Iterator[tuple[object, FaultProxy]]:  # type: ignore[no-untyped-def]
-    server = live_server("sqlite")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def proxied(live_server, request) -> Iterator[tuple[object, FaultProxy]]:  # type: ignore[no-untyped-def]
+    server = live_server(request.param)
     proxy = FaultProxy(server.url)
     yield server, proxy
     proxy.close()
