@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select, tuple_
+from sqlalchemy import Engine, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,9 @@ class _Ctx:
     seq: int
     #: the batch's rows and their parents as the server has them (one query, not one per row)
     known: dict[tuple[str, str], SyncRow] = field(default_factory=dict)
+    #: rows this batch creates (not added to the session: inserted in bulk at the end)
+    created: list[SyncRow] = field(default_factory=list)
+    versions: list[dict[str, Any]] = field(default_factory=list)
 
     def take_seq(self) -> int:
         self.seq += 1
@@ -73,6 +76,7 @@ def push(engine: Engine, caller: Caller, batch: PushBatch) -> PushResponse:
             results: dict[int, RowResult] = {}
             for i in order:
                 results[i] = _apply(ctx, batch.rows[i])
+            _write_new(ctx)
             resp = PushResponse(batch_id=batch.batch_id,
                                 results=[results[i] for i in range(len(batch.rows))])
             s.add(Batch(batch_id=batch.batch_id, user_id=caller.user_id, request_hash=digest,
@@ -170,7 +174,7 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
     if row.base_rev == current.rev:
         merged, deleted, status = {**current.fields, **fields}, row.deleted, "accepted"
     else:
-        merged, deleted, hard = _merge(s, current, row, fields)
+        merged, deleted, hard = _merge(ctx, current, row, fields)
         status = "conflict" if hard else "merged"
     if new_scope != current.practitioner_id:
         try:
@@ -218,7 +222,7 @@ def _insert(ctx: _Ctx, row: Row, fields: dict[str, Any], scope: str | None,
                   rev=1, deleted=row.deleted, fields=fields, blob_sha256=blob,
                   created_by=caller.user_id, updated_by=caller.user_name,
                   updated_at=row.updated_at, written_at=utcnow())
-    ctx.s.add(rec)
+    ctx.created.append(rec)
     ctx.known[(row.table, row.id)] = rec
     _version(ctx, rec)
     if creating_practitioner and caller.role != "coordinator" and ctx.scope is not None \
@@ -229,18 +233,38 @@ def _insert(ctx: _Ctx, row: Row, fields: dict[str, Any], scope: str | None,
 
 
 def _version(ctx: _Ctx, rec: SyncRow) -> None:
-    ctx.s.add(SyncRowVersion(table_name=rec.table_name, id=rec.id, rev=rec.rev,
-                             deleted=rec.deleted, fields=dict(rec.fields),
-                             user_id=ctx.caller.user_id, device_id=ctx.caller.device_id,
-                             written_at=rec.written_at))
+    ctx.versions.append({"table_name": rec.table_name, "id": rec.id, "rev": rec.rev,
+                         "deleted": rec.deleted, "fields": dict(rec.fields),
+                         "user_id": ctx.caller.user_id, "device_id": ctx.caller.device_id,
+                         "written_at": rec.written_at})
 
 
-def _merge(s: Session, current: SyncRow, row: Row, fields: dict[str, Any]):  # type: ignore[no-untyped-def]
+_ROW_COLUMNS = ("table_name", "id", "practitioner_id", "seq", "rev", "deleted", "fields",
+                "blob_sha256", "created_by", "updated_by", "updated_at", "written_at")
+
+
+def _write_new(ctx: _Ctx) -> None:
+    """Insert the batch's new rows and every version in two statements (not one per row)."""
+    if ctx.created:
+        ctx.s.execute(insert(SyncRow), [{c: getattr(r, c) for c in _ROW_COLUMNS}
+                                        for r in ctx.created])
+    if ctx.versions:
+        ctx.s.execute(insert(SyncRowVersion), ctx.versions)
+
+
+def _base_version(ctx: _Ctx, current: SyncRow, rev: int) -> tuple[dict[str, Any], bool] | None:
+    for v in reversed(ctx.versions):  # written earlier in this batch
+        if (v["table_name"], v["id"], v["rev"]) == (current.table_name, current.id, rev):
+            return v["fields"], v["deleted"]
+    ver = ctx.s.get(SyncRowVersion, (current.table_name, current.id, rev))
+    return (ver.fields, ver.deleted) if ver is not None else None
+
+
+def _merge(ctx: _Ctx, current: SyncRow, row: Row, fields: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Three-way merge with deletion as the pseudo-field ``_deleted``; an edit is never
     lost to a delete (the row is restored when either side changed its content)."""
-    ver = s.get(SyncRowVersion, (current.table_name, current.id, row.base_rev)) \
-        if row.base_rev > 0 else None
-    base = {**ver.fields, DELETED: ver.deleted} if ver is not None else None
+    ver = _base_version(ctx, current, row.base_rev) if row.base_rev > 0 else None
+    base = {**ver[0], DELETED: ver[1]} if ver is not None else None
     server = {**current.fields, DELETED: current.deleted}
     incoming = {**fields, DELETED: row.deleted}
     out = merge_fields(base, server, incoming)
@@ -274,6 +298,6 @@ def _conflict_row(ctx: _Ctx, rec: SyncRow, h) -> str:  # type: ignore[no-untyped
                 seq=ctx.take_seq(), rev=1, deleted=False, fields=fields,
                 created_by=caller.user_id, updated_by=caller.user_name,
                 updated_at=utcnow().isoformat(timespec="seconds"), written_at=utcnow())
-    ctx.s.add(c)
+    ctx.created.append(c)
     _version(ctx, c)
     return cid
