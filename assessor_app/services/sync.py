@@ -163,6 +163,7 @@ class SyncService:
                 repo.set_state("cursor", None)  # another server: start again from its beginning
                 repo.set_state("inbox", None)
                 repo.set_state("push", None)
+                repo.forget_revisions()
             repo.set_state("server", sync_enrol.server_state(url, bundle, device_name, resp))
         return self.status()
 

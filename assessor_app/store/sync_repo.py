@@ -125,6 +125,15 @@ class SyncRepository(PullMixin):
             out.extend((sh.name, i) for i in ids)
         return out
 
+    def forget_revisions(self) -> int:
+        """Enrolled with another server: every row is new to it, so all of it is sent again
+        (revisions from the old server mean nothing there). Returns the rows marked."""
+        n = 0
+        for sh in all_shapes():
+            n += self._conn.execute(update(sh.table).values(rev=0, base_rev=0, dirty=True)
+                                    ).rowcount or 0
+        return n
+
     def count_dirty(self) -> int:
         return sum(self._conn.execute(select(func.count()).select_from(sh.table)
                                       .where(sh.table.c.dirty.is_(True))).scalar_one()

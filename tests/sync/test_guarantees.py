@@ -288,3 +288,19 @@ def test_a_conflict_resolved_with_the_other_version(live_server, devices: Device
     assert _value(b, Observation, obs_id, "notes") == "B's text"
     assert a.sync.conflicts() == [] == b.sync.conflicts()
     assert table_contents(a) == table_contents(b)
+
+
+def test_moving_to_another_server_sends_everything_again(live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
+    old, new = live_server("sqlite"), live_server("sqlite")
+    for server in (old, new):
+        server.add_user("Fictional Assessor", "assessor")
+    a = devices.enrolled("a", old, "Fictional Assessor")
+    add_portfolio(a)
+    a.sync.sync()
+    a.sync.enrol(new.url, new.issue_code("Fictional Assessor"), "a laptop")
+    assert a.sync.status().waiting == 14
+    report = a.sync.sync()
+    assert (report.pushed, report.refused) == (14, 0)
+    b = devices.enrolled("b", new, "Fictional Assessor")
+    b.sync.sync()
+    assert table_contents(a) == table_contents(b)
