@@ -222,7 +222,13 @@ class SyncService:
             in_flight = repo.state("push")
             keys = repo.dirty_keys()
         if in_flight:  # a batch that may have reached the server: replay it, same id
-            made += self._send(client, in_flight["batch_id"], in_flight["rows"], counts, who)
+            try:
+                made += self._send(client, in_flight["batch_id"], in_flight["rows"], counts, who)
+            except RequestRefused:
+                # the server will not take that batch again as it was (its rows are still
+                # dirty here, so they go out below in fresh batches: nothing is lost)
+                with self._tx() as repo:
+                    repo.set_state("push", None)
         total = len(keys)
         progress(SyncProgress("push", 0, total))
         for start in range(0, total, PUSH_BATCH):

@@ -304,3 +304,32 @@ def test_moving_to_another_server_sends_everything_again(live_server, devices: D
     b = devices.enrolled("b", new, "Fictional Assessor")
     b.sync.sync()
     assert table_contents(a) == table_contents(b)
+
+
+def test_an_in_flight_batch_the_server_refuses_does_not_block_sync(live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
+    from assessor_app.store.sync_repo import sync_transaction
+
+    server = live_server("sqlite")
+    server.add_user("Fictional Assessor", "assessor")
+    a = devices.enrolled("a", server, "Fictional Assessor")
+    add_portfolio(a)
+    a.sync.sync()
+    ev_id = add_portfolio(a, "Second Practitioner")["evidence"][0]
+    with sync_transaction(a.database) as repo:  # a batch sent once, with other rows than now
+        keys = repo.dirty_keys()
+        rows = repo.read_rows(keys)
+        repo.set_state("push", {"batch_id": "11111111-2222-3333-4444-555555555555",
+                                "rows": rows[:3]})
+    server_side = devices.enrolled("b", server, "Fictional Assessor")
+    import httpx
+
+    token, _who = server.enrol("Fictional Assessor")
+    r = httpx.post(f"{server.url}/v1/push", headers={"Authorization": f"Bearer {token}",
+                                                      "X-Sync-Protocol": "1"},
+                   json={"batch_id": "11111111-2222-3333-4444-555555555555", "rows": []})
+    assert r.status_code == 200  # the id is now taken, with other rows: a replay gets 409
+    report = a.sync.sync()
+    assert report.refused == 0 and a.sync.status().waiting == 0
+    server_side.sync.sync()
+    assert ev_id in table_contents(server_side)["evidence"]
+    assert table_contents(a) == table_contents(server_side)
