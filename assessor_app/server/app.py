@@ -166,7 +166,8 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
         if not re.fullmatch(r"\d{1,19}", cursor.strip()) or int(cursor) > MAX_CURSOR:
             raise fail(400, "bad_cursor", "The pull cursor was not understood; start again "
                                           "from cursor 0.")
-        return _json(pull.pull(engine, who, int(cursor), limit))
+        return Response(content=pull.pull_json(engine, who, int(cursor), limit),
+                        media_type="application/json")
 
     @app.post("/v1/push", response_model=PushResponse,
               responses={409: {"description": "batch id reused with different rows"}})

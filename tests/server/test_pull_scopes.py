@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from assessor_app.sync.protocol import PullPage
 from tests.server.conftest import Device, new_id, practitioner_tree, row, unique
 
 
@@ -26,6 +27,7 @@ def test_pull_pages_in_seq_order_and_resumes_from_the_cursor(server, devices) ->
     while True:
         r = dev.http.get("/v1/pull", params={"cursor": cursor, "limit": 7})
         page = r.json()
+        PullPage.model_validate(page)  # the hand-written JSON keeps to the protocol
         assert len(page["rows"]) <= 7
         seen.extend(page["rows"])
         pages += 1

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import func, select
 
 from assessor_app.server.models import SyncRow, SyncRowVersion
+from assessor_app.sync.protocol import PushResponse
 from tests.server.conftest import Device, new_id, practitioner_tree, row, unique
 
 
@@ -169,6 +170,7 @@ def test_replayed_batch_returns_the_same_answer_and_writes_once(server, devices)
     first = dev.push(tree["rows"], batch_id)
     again = dev.push(tree["rows"], batch_id)
     assert first.status_code == again.status_code == 200
+    PushResponse.model_validate(first.json())
     assert first.json() == again.json()
     with server.engine.connect() as conn:
         n = conn.execute(select(func.count()).select_from(SyncRowVersion)
