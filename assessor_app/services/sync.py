@@ -21,7 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from assessor_app.errors import AppError, UsageError
-from assessor_app.keystore import SecretStore, load_sync_token, save_sync_token
+from assessor_app.keystore import (
+    SecretStore,
+    forget_sync_token,
+    load_sync_token,
+    save_sync_token,
+)
 from assessor_app.services import sync_conflicts
 from assessor_app.services.sync_conflicts import ConflictItem
 from assessor_app.sync.client import (
@@ -153,10 +158,9 @@ class SyncService:
             resp = client.enrol(EnrolRequest(code=code, device_name=device_name[:200],
                                              csr_pem=pending.csr_pem))
         who = resp.whoami
-        save_sync_token(self._secrets(), who.server_id, who.device_id, resp.token)
+        secrets = self._secrets()
+        save_sync_token(secrets, who.server_id, who.device_id, resp.token)
         sync_enrol.save_ca(self._root, resp.ca_pem)
-        if self._signing_secrets is not None:
-            sync_enrol.store_identity(self._db, self._signing_secrets(), pending, resp)
         with self._tx("enrol") as repo:
             before = repo.state("server") or {}
             if before.get("server_id") not in (None, who.server_id):
@@ -165,6 +169,10 @@ class SyncService:
                 repo.set_state("push", None)
                 repo.forget_revisions()
             repo.set_state("server", sync_enrol.server_state(url, bundle, device_name, resp))
+        if before.get("device_id") not in (None, who.device_id):
+            forget_sync_token(secrets, before.get("server_id", ""), before["device_id"])
+        if self._signing_secrets is not None:  # after the enrolment is kept: sync works anyway
+            sync_enrol.store_identity(self._db, self._signing_secrets(), pending, resp)
         return self.status()
 
     # -- sync ------------------------------------------------------------------------------

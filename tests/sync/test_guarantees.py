@@ -77,7 +77,12 @@ def test_a_revoked_device_is_refused_plainly(live_server, devices: Devices, back
     assert status.waiting == waiting, "nothing was lost or marked sent"
     assert status.last_error == err.value.message
     # enrolled again with a new code, the same computer sends what waited
+    def tokens() -> set[str]:
+        return {k for k in a.secrets._values if k.startswith("sync-token:")}
+
+    old_tokens = tokens()
     a.sync.enrol(server.url, server.issue_code("Fictional Assessor"), "a laptop again")
+    assert len(old_tokens) == len(tokens()) == 1 and tokens() != old_tokens  # the old one went
     assert a.sync.sync().pushed == waiting
     assert a.sync.status().waiting == 0 and a.sync.status().last_error == ""
 
