@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,41 +50,55 @@ def _write(path: Path, data: bytes, mode: int) -> None:
     os.replace(tmp, path)
 
 
-def load_or_create(ca_dir: Path, employer: str = "Employer") -> Authority:
-    key_path, cert_path = ca_dir / "ca-key.pem", ca_dir / "ca-cert.pem"
-    if key_path.exists() and cert_path.exists():
-        try:
-            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-        except (ValueError, TypeError) as exc:
-            raise ServerError(f"The employer CA in {ca_dir} cannot be read.",
-                              "Restore ca-key.pem and ca-cert.pem from a backup.") from exc
-        assert isinstance(key, ec.EllipticCurvePrivateKey)
-        return Authority(key, cert)
-    ca_dir.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        os.chmod(ca_dir, 0o700)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{employer} assessor workbench CA"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, employer)])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + CA_VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
-                                     key_encipherment=False, data_encipherment=False,
-                                     key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                     encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    _write(key_path, key.private_bytes(serialization.Encoding.PEM,
-                                       serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()), 0o600)
-    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+def _load(ca_dir: Path) -> Authority:
+    try:
+        key = serialization.load_pem_private_key((ca_dir / "ca-key.pem").read_bytes(),
+                                                 password=None)
+        cert = x509.load_pem_x509_certificate((ca_dir / "ca-cert.pem").read_bytes())
+    except (OSError, ValueError, TypeError) as exc:
+        raise ServerError(f"The employer CA in {ca_dir} cannot be read.",
+                          "Restore ca-key.pem and ca-cert.pem from a backup.") from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ServerError(f"The employer CA key in {ca_dir} is not an EC key.")
     return Authority(key, cert)
+
+
+def load_or_create(ca_dir: Path, employer: str = "Employer") -> Authority:
+    """The employer CA, created on first use. Created in a scratch folder and renamed into
+    place, so two server instances starting together end up with the same CA."""
+    if ca_dir.is_dir() and any(ca_dir.iterdir()):
+        return _load(ca_dir)
+    ca_dir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".ca-", dir=ca_dir.parent))  # mode 0700
+    try:
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{employer} assessor workbench CA"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, employer)])
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + CA_VALIDITY)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, key_cert_sign=True, crl_sign=True,
+                                         encipher_only=False, decipher_only=False),
+                           critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                           critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        _write(scratch / "ca-key.pem", key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()), 0o600)
+        _write(scratch / "ca-cert.pem", cert.public_bytes(serialization.Encoding.PEM), 0o644)
+        with contextlib.suppress(OSError):  # another instance got there first: use theirs
+            os.rename(scratch, ca_dir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return _load(ca_dir)
 
 
 def _builder(ca: Authority, subject: x509.Name, public_key, validity: timedelta):  # type: ignore[no-untyped-def]

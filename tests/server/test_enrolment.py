@@ -152,3 +152,22 @@ def test_tls_server_verifies_against_the_ca_bundle(live_server) -> None:
     assert who["user_name"] == "Hal"
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{srv.url}/v1/whoami")  # system trust store does not know the employer CA
+
+
+def test_instances_starting_together_share_one_ca(tmp_path) -> None:
+    import threading
+
+    from assessor_app.server import ca
+
+    ca_dir = tmp_path / "server" / "ca"
+    made: list[str] = []
+    threads = [threading.Thread(target=lambda: made.append(ca.load_or_create(ca_dir).fingerprint))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(made)) == 1 and len(made) == 6
+    assert sorted(p.name for p in ca_dir.iterdir()) == ["ca-cert.pem", "ca-key.pem"]
+    assert [p.name for p in ca_dir.parent.iterdir()] == ["ca"]  # no scratch folders left
+    assert ca.load_or_create(ca_dir).fingerprint == made[0]
