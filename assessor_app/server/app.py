@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Reques
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,6 +32,7 @@ from assessor_app.sync.protocol import (
     PROTOCOL_VERSION,
     EnrolRequest,
     EnrolResponse,
+    ErrorDetail,
     PullPage,
     PushBatch,
     PushResponse,
@@ -70,6 +72,12 @@ def _check_text(model: Any) -> None:
                                     "the server cannot store.")
 
 
+class ErrorBody(BaseModel):
+    """Every error: ``{"detail": {"code", "message"}}`` (documented so clients can rely on it)."""
+
+    detail: ErrorDetail
+
+
 def _json(model: Any) -> Response:
     """A model already built and validated by us: sent as is (FastAPI would validate it
     again against ``response_model``, which costs more than the query for a big page)."""
@@ -90,7 +98,9 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
         engine.dispose()
 
     app = FastAPI(title="Assessor workbench sync server", version=f"protocol {PROTOCOL_VERSION}",
-                  lifespan=lifespan)
+                  lifespan=lifespan, responses={
+                      "4XX": {"model": ErrorBody, "description": "refused: see the message"},
+                      "5XX": {"model": ErrorBody, "description": "server problem"}})
     app.state.engine = engine
     app.state.authority = authority
     bearer = HTTPBearer(auto_error=False, description="the device token from /v1/enrol")
