@@ -224,7 +224,7 @@ class SyncService:
 
     def _push(self, client: SyncClient, counts: _Counts, who: Who,
               progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> int:
-        """Push every dirty row; returns how many conflict rows refusals made here."""
+        """Push every dirty row; returns how many conflict rows settling made here."""
         made = 0
         with self._tx() as repo:
             in_flight = repo.state("push")
@@ -274,10 +274,12 @@ class SyncService:
                     continue
                 row = res.row.model_dump() if res.row is not None else None
                 settled = repo.settle(sent, res.status, res.rev, row, who)
+                # conflict rows made here (a refusal, or an edit typed while the batch was
+                # out meeting a value the server kept) go out in this sync's second push
+                counts.conflicts += len(settled.conflicts)
+                made += len(settled.conflicts)
                 if res.status == "refused":
                     counts.refused += 1
-                    counts.conflicts += len(settled.conflicts)
-                    made += len(settled.conflicts)
                 else:
                     counts.pushed += 1
                     counts.merged += res.status == "merged"

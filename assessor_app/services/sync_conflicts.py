@@ -65,9 +65,34 @@ def open_conflicts(database: Database) -> list[ConflictItem]:
             out.append(ConflictItem(
                 c.id, c.entity, c.entity_id, c.field, field_label(c.field),
                 _record_title(s, c.entity, c.entity_id), prac.name if prac else "",
-                _text(c.kept_value), _text(c.other_value), _text(c.base_value),
+                _text(_value_now(s, c)), _text(c.other_value), _text(c.base_value),
                 c.other_user, c.other_device, c.created_at))
     return out
+
+
+def _value_now(session: Any, c: Any) -> Any:
+    """The conflicting field's value in the record now (it may have been edited since the
+    conflict was written: "kept" must show what keeping would keep, so a person choosing the
+    other version never overwrites a text they were not shown)."""
+    from assessor_app.store.sync_rows import iso_datetime, model_for, shape
+
+    try:
+        sh = shape(c.entity)
+        record = session.get(model_for(c.entity), c.entity_id)
+    except KeyError:
+        return c.kept_value
+    if record is None:
+        return c.kept_value
+    if c.field == "_deleted":
+        return record.deleted_at is not None
+    if c.field not in sh.fields:
+        return c.kept_value
+    value = getattr(record, c.field)
+    if value is not None and c.field in sh.datetimes:
+        return iso_datetime(value)
+    if value is not None and c.field in sh.dates:
+        return value.isoformat()
+    return value
 
 
 def resolve(database: Database, user: str, conflict_id: str,

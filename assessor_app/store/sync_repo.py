@@ -198,6 +198,11 @@ class SyncRepository(PullMixin):
             if server_row is None:
                 return Settled(status, still_dirty=True)
             theirs = dict(server_row["fields"], **{_DELETED: bool(server_row["deleted"])})
+            if sh.blob_column and theirs.get("sha256") != mine.get("sha256"):
+                # a conflict row can hold a text but not a file: taking the server's version
+                # would throw this device's bytes away (a signed PDF), so the row stays as it
+                # is, waiting (and refused, with the server's reason) until the server takes it
+                return Settled(status, still_dirty=True)
             ids = [self.add_conflict(sh.name, sent["id"], name, kept=theirs[name], other=value,
                                      base=None, who=who)
                    for name, value in sorted(mine.items())
@@ -213,13 +218,17 @@ class SyncRepository(PullMixin):
         if mine == was_sent:
             self._write(sh, cur, result, rev, dirty=False)
             return Settled(status)
-        # edited while the batch was out: keep the new text on top of the server's result
+        # edited while the batch was out: the new text goes on top of the server's result,
+        # except where the server kept another value for the same field: that value stays in
+        # the record (as the server's conflict row says) and the new text becomes a conflict
+        # row of its own, so the list's "kept" is what the record holds and no text is lost
         merged = merge_fields(was_sent, result, mine)
-        values = dict(merged.fields)
-        for hard in merged.hard:
-            values[hard.field] = hard.incoming
-        self._write(sh, cur, values, rev, dirty=True)
-        return Settled(status, still_dirty=True)
+        ids = [self.add_conflict(sh.name, sent["id"], hard.field, kept=hard.server,
+                                 other=hard.incoming, base=hard.base, who=who)
+               for hard in merged.hard]
+        dirty = merged.fields != result
+        self._write(sh, cur, merged.fields, rev, dirty=dirty)
+        return Settled(status, still_dirty=dirty, conflicts=ids)
 
     def prefetch(self, keys: list[tuple[str, str]]) -> None:
         """Read the rows a batch of ``settle`` calls will look at, one query per table."""

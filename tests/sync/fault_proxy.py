@@ -18,6 +18,7 @@ import contextlib
 import json
 import socket
 import threading
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 MODES = ("request", "response", "response-mid")
@@ -60,6 +61,9 @@ class FaultProxy:
         self.batch_ids: list[str] = []  # the batch id of every push, in order
         #: (mode, method, path, push batch id or "") of every cut made
         self.cuts: list[tuple[str, str, str, str]] = []
+        #: called with (method, path) as each request arrives, before it is forwarded (a test
+        #: types on the device while the request is on the wire)
+        self.on_request: Callable[[str, str], None] | None = None
         self._closed = False
         self._thread = threading.Thread(target=self._serve, daemon=True, name="fault-proxy")
         self._thread.start()
@@ -108,6 +112,8 @@ class FaultProxy:
                 if mode:
                     batch = self.batch_ids[-1] if path == "/v1/push" else ""
                     self.cuts.append((mode, method, path, batch))
+            if self.on_request is not None:
+                self.on_request(method, path)
             kept = [ln for ln in lines[1:] if not ln.lower().startswith(b"connection:")]
             request = b"\r\n".join([lines[0], *kept, b"Connection: close"]) + b"\r\n\r\n" + body
             with socket.create_connection(self._upstream, timeout=60) as up:
