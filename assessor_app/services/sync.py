@@ -261,7 +261,9 @@ class SyncService:
             sh = shape(r["table"])
             if sh.blob_column and not r["deleted"]:
                 data = self._read(lambda repo, r=r: repo.blob(r["table"], r["id"]))
-                if data is not None:
+                # the row may name an older file than the one held now (a batch replayed after
+                # the file changed): bytes under another sha256 would never be taken
+                if data is not None and hashlib.sha256(data).hexdigest() == r["fields"]["sha256"]:
                     client.upload_blob(r["fields"]["sha256"], data)
         resp = client.push(PushBatch(batch_id=batch_id, rows=[Row.model_validate(r) for r in rows]))
         by_key = {(r["table"], r["id"]): r for r in rows}

@@ -253,6 +253,7 @@ class SyncClient:
     def upload_blob(self, sha256: str, data: bytes) -> None:
         """Send the bytes the server does not have yet, resuming where it stopped."""
         complete, offset = self.blob_state(sha256)
+        refusals = 0
         while not complete and offset < len(data):
             chunk = data[offset:offset + BLOB_CHUNK_BYTES]
             try:
@@ -260,7 +261,8 @@ class SyncClient:
                     "Content-Type": "application/octet-stream", "Upload-Offset": str(offset),
                     "Upload-Length": str(len(data))})
             except RequestRefused as exc:
-                if exc.status != 409:
+                refusals += 1
+                if exc.status != 409 or refusals > 3:  # bytes that do not match: never loop
                     raise
                 complete, offset = self.blob_state(sha256)  # another attempt moved on: resume
                 continue

@@ -47,3 +47,42 @@ def test_a_refused_document_change_keeps_the_new_bytes_on_the_device(
     a.sync.sync()
     assert a.documents.content(doc.id) == second
     assert a.documents.get(doc.id).sha256 == hashlib.sha256(second).hexdigest()
+
+
+def test_a_document_changed_after_its_push_was_cut_does_not_hang_the_retry(
+        live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from assessor_app.sync.client import SyncError
+    from tests.sync.fault_proxy import FaultProxy
+
+    server = live_server("sqlite")
+    server.add_user("Fictional Assessor", "assessor")
+    proxy = FaultProxy(server.url)
+    try:
+        a = devices.enrolled("a", server, "Fictional Assessor", url=proxy.url)
+        enrolment = add_portfolio(a)["enrolment"]
+        a.sync.sync()
+        doc = a.documents.store(enrolment, "final", b"%PDF-1.7\n% first draft\n%%EOF\n")
+        proxy.arm(1, "request")  # the file's upload is cut (its batch is already in flight)
+        with pytest.raises(SyncError):
+            a.sync.sync()
+        assert proxy.cuts and proxy.cuts[-1][1] == "PATCH"
+        second = b"%PDF-1.7\n% signature fields added after the cut\n%%EOF\n"
+        a.documents.replace_content(doc.id, second)  # the batch in flight names the old file
+        errors: list[BaseException] = []
+
+        def retry() -> None:
+            try:
+                a.sync.sync()
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        t = threading.Thread(target=retry, daemon=True)
+        t.start()
+        t.join(timeout=120)
+        assert not t.is_alive(), "the retry never finished (uploading bytes under another sha256)"
+        assert errors == []
+        assert a.documents.content(doc.id) == second
+    finally:
+        proxy.close()
