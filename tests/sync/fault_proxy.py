@@ -74,6 +74,11 @@ class FaultProxy:
         with self._lock:
             self._faults[self._count + nth] = mode
 
+    def retarget(self, upstream_url: str) -> None:
+        """Send later requests to another server (a restarted one on another port)."""
+        parts = urlsplit(upstream_url)
+        self._upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+
     def disarm(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -116,7 +121,11 @@ class FaultProxy:
                 self.on_request(method, path)
             kept = [ln for ln in lines[1:] if not ln.lower().startswith(b"connection:")]
             request = b"\r\n".join([lines[0], *kept, b"Connection: close"]) + b"\r\n\r\n" + body
-            with socket.create_connection(self._upstream, timeout=60) as up:
+            try:
+                up = socket.create_connection(self._upstream, timeout=60)
+            except OSError:  # the server is gone: the device's connection just closes
+                return
+            with up:
                 if mode == "request":
                     up.sendall(request[:len(request) // 2])
                     return

@@ -1,0 +1,54 @@
+"""Review: ``assessor-app sync`` when the server goes away in the middle of a sync (between
+two push batches): a plain message, nothing lost, and the next sync completes."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessor_app.cli import main
+from tests.sync.devices import Devices, table_contents
+from tests.sync.fault_proxy import FaultProxy
+
+
+def test_the_server_vanishing_mid_sync_from_the_command_line(
+        live_server, devices: Devices, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    server = live_server("sqlite")
+    server.add_user("Fictional Assessor", "assessor")
+    proxy = FaultProxy(server.url)
+    try:
+        a = devices.enrolled("a", server, "Fictional Assessor", demo=True, url=proxy.url)
+        folder = str(a.paths.root)
+        waiting = a.sync.status().waiting
+        assert waiting > 400  # several push batches
+        pushes: list[str] = []
+
+        def vanish_at_second_batch(method: str, path: str) -> None:
+            if path == "/v1/push":
+                pushes.append(path)
+                if len(pushes) == 2:
+                    server.stop()
+
+        proxy.on_request = vanish_at_second_batch
+        capsys.readouterr()
+        rc = main(["sync", "--data-dir", folder])
+        out, err = capsys.readouterr()
+        assert rc != 0 and len(pushes) == 2
+        assert "cannot be reached" in err and "Nothing on this computer was lost" in err
+        assert "Traceback" not in err + out and "went wrong" not in err
+        left = a.sync.status()
+        assert 0 < left.waiting < waiting  # the first batch went, the rest wait
+        assert left.last_error and "cannot be reached" in left.last_error
+
+        proxy.on_request = None
+        again = live_server("sqlite", data_dir=server.data_dir, database_url=server.database_url)
+        proxy.retarget(again.url)
+        rc = main(["sync", "--data-dir", folder])
+        out, err = capsys.readouterr()
+        assert rc == 0, err
+        assert f"Synced with {proxy.url}" in out
+        assert a.sync.status().waiting == 0 and a.sync.status().last_error == ""
+        b = devices.enrolled("b", again, "Fictional Assessor")
+        assert b.sync.sync().pulled == waiting
+        assert table_contents(a) == table_contents(b)
+    finally:
+        proxy.close()
