@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from assessor_app.server.admin import next_seq, utcnow
 from assessor_app.server.auth import Caller
 from assessor_app.server.db import write_session
+from assessor_app.server.documents import appended_only, signed_document
 from assessor_app.server.models import Assignment, Batch, SyncRow, SyncRowVersion
 from assessor_app.server.pull import to_row
 from assessor_app.server.scopes import MissingParent, Scope, may_write, readable, row_scope
@@ -154,10 +155,17 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
     if current is None:
         return _insert(ctx, row, fields, new_scope, blob)
 
-    if spec.immutable or current.fields.get("status") in SIGNED_STATUSES:
+    if spec.immutable or current.fields.get("status") in SIGNED_STATUSES \
+            or (row.table == "document" and signed_document(s, current.id)):
         if _same(current, fields, row.deleted):
             return RowResult(table=row.table, id=row.id, status="accepted", rev=current.rev,
                              seq=current.seq)
+        if row.table == "document" and row.base_rev == current.rev:
+            problem = appended_only(s, current, fields, row.deleted)
+            if not problem:
+                return _write(ctx, current, row, {**current.fields, **fields}, False,
+                              "accepted", [], current.practitioner_id, spec)
+            return _refused(row, problem, current)
         when = str(current.fields.get("signed_at") or current.updated_at
                    or current.written_at.date().isoformat())[:10]
         return _refused(row, f"This record was signed on {when} and cannot change; "
@@ -183,6 +191,12 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
             return _refused(row, f"Not saved: {exc}.", current)
         if not may_write(caller, ctx.scope, new_scope):
             return _refused(row, "That would move the record outside your scope.", current)
+    return _write(ctx, current, row, merged, deleted, status, hard, new_scope, spec)
+
+
+def _write(ctx: _Ctx, current: SyncRow, row: Row, merged: dict[str, Any], deleted: bool,
+           status: str, hard: list[Any], new_scope: str | None, spec: Any) -> RowResult:
+    caller = ctx.caller
     current.fields = merged
     current.deleted = deleted
     current.practitioner_id = new_scope

@@ -3,6 +3,7 @@ idempotent replay, one transaction per batch."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from sqlalchemy import func, select
@@ -129,23 +130,78 @@ def test_signed_and_immutable_rows_are_refused_with_a_reason(server, devices) ->
     rows = tree["rows"]
     rows[2]["fields"]["status"] = "signed"
     rows[2]["fields"]["signed_at"] = "2026-11-01T10:00:00+00:00"
-    doc = new_id()
-    rows.append(row("document", doc, {"enrolment_id": tree["enrolment"], "kind": "final",
-                                      "content": "ab" * 32}))
+    doc, sig = new_id(), new_id()
+    doc_fields = {"enrolment_id": tree["enrolment"], "kind": "final", "content": "ab" * 32,
+                  "sha256": "ab" * 32}
+    sig_fields = {"document_id": doc, "signer_name": "A", "role": "assessor"}
+    rows += [row("document", doc, doc_fields), row("signature", sig, sig_fields)]
     dev.push_ok(rows)
     res = dev.push_ok([
         row("evidence", ev, {**rows[2]["fields"], "title": "Changed"}, base_rev=1),
-        row("document", doc, {"enrolment_id": tree["enrolment"], "kind": "changed",
-                              "content": "ab" * 32}, base_rev=1),
+        row("document", doc, {**doc_fields, "kind": "changed"}, base_rev=1),
+        row("signature", sig, {**sig_fields, "role": "manager"}, base_rev=1),
+        row("document", doc, doc_fields, base_rev=1, deleted=True),
     ])
-    assert [r["status"] for r in res] == ["refused", "refused"]
+    assert [r["status"] for r in res] == ["refused"] * 4
     assert "signed on 2026-11-01" in res[0]["reason"] and "new version" in res[0]["reason"]
     assert res[0]["row"]["fields"]["title"] == "Home visit"
+    assert "only a further signature" in res[1]["reason"]
     assert res[1]["row"]["fields"]["kind"] == "final"
+    assert res[2]["row"]["fields"]["role"] == "assessor"
+    assert "cannot be deleted" in res[3]["reason"]
     # re-sending exactly what the server has is not an edit: accepted, nothing changes
-    same = dev.push_ok([row("document", doc, {"enrolment_id": tree["enrolment"],
-                                              "kind": "final", "content": "ab" * 32})])
+    same = dev.push_ok([row("document", doc, doc_fields)])
     assert same[0]["status"] == "accepted" and same[0]["rev"] == 1
+
+
+def _upload(dev: Device, data: bytes) -> str:
+    sha = hashlib.sha256(data).hexdigest()
+    r = dev.http.patch(f"/v1/blobs/{sha}", content=data,
+                       headers={"Upload-Offset": "0", "Upload-Length": str(len(data))})
+    assert r.status_code == 204, r.text
+    return sha
+
+
+def test_an_unsigned_document_may_change(server, devices) -> None:
+    (dev,) = _assessor(server, devices)
+    tree = practitioner_tree()
+    doc = new_id()
+    first = _upload(dev, b"%PDF-1.7 first draft")
+    fields = {"enrolment_id": tree["enrolment"], "kind": "final", "content": first,
+              "sha256": first}
+    dev.push_ok([*tree["rows"], row("document", doc, fields)])
+    second = _upload(dev, b"%PDF-1.7 rewritten with signature fields")
+    res = dev.push_ok([row("document", doc, {**fields, "content": second, "sha256": second},
+                           base_rev=1)])
+    assert res[0]["status"] == "accepted" and res[0]["rev"] == 2
+
+
+def test_a_signed_document_only_grows_by_a_further_signature(server, devices) -> None:
+    (dev,) = _assessor(server, devices)
+    tree = practitioner_tree()
+    doc = new_id()
+    signed = b"%PDF-1.7 report signed by the assessor"
+    first = _upload(dev, signed)
+    fields = {"enrolment_id": tree["enrolment"], "kind": "final", "content": first,
+              "sha256": first}
+    dev.push_ok([*tree["rows"], row("document", doc, fields),
+                 row("signature", new_id(), {"document_id": doc, "role": "assessor"})])
+    rewrite = _upload(dev, b"%PDF-1.7 a different report altogether, longer than before")
+    res = dev.push_ok([row("document", doc, {**fields, "content": rewrite, "sha256": rewrite},
+                           base_rev=1)])
+    assert res[0]["status"] == "refused"
+    assert "does not extend" in res[0]["reason"]
+    missing = "cd" * 32
+    res = dev.push_ok([row("document", doc, {**fields, "content": missing, "sha256": missing},
+                           base_rev=1)])
+    assert res[0]["status"] == "refused" and "not reached the server" in res[0]["reason"]
+    counter = _upload(dev, signed + b"\n% incremental update: the manager's signature")
+    res = dev.push_ok([
+        row("document", doc, {**fields, "content": counter, "sha256": counter}, base_rev=1),
+        row("signature", new_id(), {"document_id": doc, "role": "manager"}),
+    ])
+    assert [r["status"] for r in res] == ["accepted", "accepted"]
+    assert res[0]["rev"] == 2
 
 
 def test_missing_parent_and_bad_rows_are_refused(server, devices) -> None:
