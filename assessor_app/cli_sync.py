@@ -61,13 +61,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         report = ctx.sync.sync()
         status = ctx.sync.status()
+        reasons = ctx.sync.refusal_reasons() if report.refused else []
     finally:
         ctx.close()
     if args.json:
         print(json.dumps({"pushed": report.pushed, "pulled": report.pulled,
                           "merged": report.merged, "conflicts": report.conflicts,
                           "refused": report.refused, "seconds": round(report.seconds, 3),
-                          "waiting": status.waiting, "open_conflicts": status.conflicts}))
+                          "waiting": status.waiting, "open_conflicts": status.conflicts,
+                          "refused_reasons": reasons}))
         return 0
     print(f"Synced with {status.server_url}: sent {report.pushed}, received {report.pulled}, "
           f"merged {report.merged}, conflicts {report.conflicts}, refused {report.refused} "
@@ -75,6 +77,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if status.conflicts:
         print(f"{status.conflicts} conflict(s) need a decision: open the app's Conflicts view.")
     if report.refused:
-        print("Some changes were refused (signed records cannot change; your text was kept "
-              "as a conflict).")
+        print(f"The server refused {report.refused} change(s); nothing was deleted from this "
+              "computer (a text the server would not take is kept as a conflict or waits here):")
+        for reason in reasons:
+            print(f"  - {reason}")
+    if status.waiting:
+        print(f"{status.waiting} change(s) still wait to be sent.")
     return 0

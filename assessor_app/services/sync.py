@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -88,6 +88,8 @@ class _Counts:
     merged: int = 0
     conflicts: int = 0
     refused: int = 0
+    #: the server's reasons for refusals (distinct, in order), kept in ``last`` for the CLI
+    reasons: list[str] = field(default_factory=list)
 
 
 class SyncService:
@@ -213,13 +215,18 @@ class SyncService:
         return SyncReport(counts.pushed, counts.pulled, counts.merged, counts.conflicts,
                           counts.refused, time.monotonic() - started)
 
+    def refusal_reasons(self) -> list[str]:
+        """Why the server refused changes in the last sync (its own words, distinct)."""
+        last = self._read(lambda r: r.state("last")) or {}
+        return [str(r) for r in last.get("refused_reasons", [])]
+
     def _remember(self, counts: _Counts, error: str, *, ok: bool) -> None:
         with self._tx() as repo:
             last = repo.state("last") or {}
             if ok:
                 last["at"] = datetime.now(UTC).isoformat()
             last.update(error=error, pushed=counts.pushed, pulled=counts.pulled,
-                        conflicts=counts.conflicts)
+                        conflicts=counts.conflicts, refused_reasons=counts.reasons[:20])
             repo.set_state("last", last)
 
     def _push(self, client: SyncClient, counts: _Counts, who: Who,
@@ -282,6 +289,8 @@ class SyncService:
                 made += len(settled.conflicts)
                 if res.status == "refused":
                     counts.refused += 1
+                    if res.reason and res.reason not in counts.reasons:
+                        counts.reasons.append(res.reason)
                 else:
                     counts.pushed += 1
                     counts.merged += res.status == "merged"

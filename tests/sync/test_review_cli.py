@@ -52,3 +52,38 @@ def test_the_server_vanishing_mid_sync_from_the_command_line(
         assert table_contents(a) == table_contents(b)
     finally:
         proxy.close()
+
+
+def test_a_refusal_without_a_server_row_says_why_and_keeps_the_change(
+        live_server, devices: Devices, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from assessor_app.store.models import Person
+    from tests.sync.devices import add_portfolio
+
+    server = live_server("sqlite")
+    server.add_user("Fictional Assessor", "assessor")
+    a = devices.enrolled("a", server, "Fictional Assessor")
+    prac = add_portfolio(a)["practitioner"]
+    a.sync.sync()
+    server.add_user("Fictional Practitioner", "practitioner", prac)
+    from assessor_app.app import open_context
+    from assessor_app.paths import DataPaths
+
+    own = open_context(DataPaths(devices.base / "own"))  # keyring-backed, as the CLI opens it
+    devices.opened.append(own)
+    own.sync.enrol(server.url, server.issue_code("Fictional Practitioner"), "own laptop")
+    own.sync.sync()
+    with own.database.uow("tester") as uow:  # practitioners may not add employer-wide rows
+        uow.add(Person(name="Fictional Colleague", role="assessor"))
+        uow.commit()
+    capsys.readouterr()
+    for _ in range(2):  # refused every time, and said so every time
+        assert main(["sync", "--data-dir", str(own.paths.root)]) == 0
+        out, _err = capsys.readouterr()
+        assert "refused 1" in out and "signed records cannot change" not in out
+        assert "  - " in out and "scope" in out  # the server's own reason
+        assert "1 change(s) still wait to be sent" in out
+    with own.database.uow() as uow:
+        assert uow.session.execute(select(Person.name).where(
+            Person.name == "Fictional Colleague")).scalar_one()
