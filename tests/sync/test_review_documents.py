@@ -10,11 +10,6 @@ import pytest
 from tests.sync.devices import Devices, add_portfolio, blobs
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: push refuses every change to a `document` "
-                   "row (tables.SPECS immutable=True) although the app changes unsigned documents "
-                   "(DocumentService.replace_content) and appends signatures (add_signature); the "
-                   "device then takes the server's older file and the new PDF is not on any "
-                   "device's record")
 def test_a_document_changed_after_it_synced_reaches_the_other_device(
         live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
     server = live_server("sqlite")
@@ -33,20 +28,43 @@ def test_a_document_changed_after_it_synced_reaches_the_other_device(
     assert blobs(b)[doc.id] == second
 
 
-def test_a_refused_document_change_keeps_the_new_bytes_on_the_device(
+def _sign(ctx, doc_id: str, content: bytes, who: str) -> None:  # type: ignore[no-untyped-def]
+    """A signature appended on this device (the bytes as add_signature leaves them)."""
+    from datetime import UTC, datetime
+
+    from assessor_app.store.document_repo import DocumentRepository
+
+    with ctx.database.uow("tester") as uow:
+        repo = DocumentRepository(uow.session)
+        repo.set_content(doc_id, content)
+        repo.add_signature(doc_id, signer_name=who, role="assessor", cert_fingerprint="0" * 64,
+                           signed_at=datetime.now(UTC), field_name=f"sig-{who}")
+        uow.commit()
+
+
+def test_two_devices_signing_the_same_document_keep_both_files(
         live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
     server = live_server("sqlite")
     server.add_user("Fictional Assessor", "assessor")
     a = devices.enrolled("a", server, "Fictional Assessor")
+    b = devices.enrolled("b", server, "Fictional Assessor")
     enrolment = add_portfolio(a)["enrolment"]
-    doc = a.documents.store(enrolment, "final", b"%PDF-1.7\n% first draft\n%%EOF\n")
+    first = b"%PDF-1.7\n% fictional report\n%%EOF\n"
+    doc = a.documents.store(enrolment, "final", first)
     a.sync.sync()
-    second = b"%PDF-1.7\n% with signature fields\n%%EOF\n"
-    a.documents.replace_content(doc.id, second)
+    b.sync.sync()
+    signed_a = first + b"% signed on A\n%%EOF\n"
+    signed_b = first + b"% signed on B\n%%EOF\n"
+    _sign(a, doc.id, signed_a, "A")
+    _sign(b, doc.id, signed_b, "B")
     a.sync.sync()
-    a.sync.sync()
-    assert a.documents.content(doc.id) == second
-    assert a.documents.get(doc.id).sha256 == hashlib.sha256(second).hexdigest()
+    report = b.sync.sync()  # B's file does not extend A's: the server refuses it
+    assert report.refused == 1
+    b.sync.sync()
+    assert a.documents.content(doc.id) == signed_a
+    assert b.documents.content(doc.id) == signed_b  # B's signed file is not thrown away
+    assert b.documents.get(doc.id).sha256 == hashlib.sha256(signed_b).hexdigest()
+    assert b.sync.status().waiting == 1  # and it still waits, refused with a reason
 
 
 def test_a_document_changed_after_its_push_was_cut_does_not_hang_the_retry(
