@@ -170,6 +170,11 @@ class SyncService:
                 repo.set_state("inbox", None)
                 repo.set_state("push", None)
                 repo.forget_revisions()
+            elif before.get("user_id") not in (None, who.user_id):
+                # another user of the same server sees other records, some written before the
+                # last user's cursor: pull from the beginning (rows already here are skipped)
+                repo.set_state("cursor", None)
+                repo.set_state("push", None)  # the server would not replay it for this user
             repo.set_state("server", sync_enrol.server_state(url, bundle, device_name, resp))
         if before.get("device_id") not in (None, who.device_id):
             forget_sync_token(secrets, before.get("server_id", ""), before["device_id"])
