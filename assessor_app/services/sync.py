@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 __all__ = ["ConflictItem", "SyncBusy", "SyncProgress", "SyncReport", "SyncService", "SyncStatus"]
 
 PUSH_BATCH = 200
+#: a batch's rows are also cut by size: the server refuses bodies over MAX_BODY_BYTES (413)
+PUSH_BYTES = 8 * 1024 * 1024
 PULL_LIMIT = 1000
 
 
@@ -79,6 +81,22 @@ class SyncReport:
 
 class SyncBusy(SyncError):
     pass
+
+
+def _by_size(rows: list[dict[str, Any]], limit: int) -> list[list[dict[str, Any]]]:
+    """``rows`` in groups whose JSON stays under ``limit`` bytes (a larger row goes alone)."""
+    import json
+
+    groups: list[list[dict[str, Any]]] = []
+    size = 0
+    for row in rows:
+        n = len(json.dumps(row, default=str))
+        if not groups or size + n > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(row)
+        size += n
+    return groups
 
 
 @dataclass
@@ -254,13 +272,15 @@ class SyncService:
         for start in range(0, total, PUSH_BATCH):
             if cancelled():
                 return made
-            with self._tx() as repo:
-                rows = repo.read_rows(keys[start:start + PUSH_BATCH], dirty_only=True)
+            rows = self._read(lambda r, s=start: r.read_rows(keys[s:s + PUSH_BATCH],
+                                                             dirty_only=True))
+            for group in _by_size(rows, PUSH_BYTES):
+                if cancelled():
+                    return made
                 batch_id = str(uuid.uuid4())
-                if rows:
-                    repo.set_state("push", {"batch_id": batch_id, "rows": rows})
-            if rows:
-                made += self._send(client, batch_id, rows, counts, who)
+                with self._tx() as repo:
+                    repo.set_state("push", {"batch_id": batch_id, "rows": group})
+                made += self._send(client, batch_id, group, counts, who)
             progress(SyncProgress("push", min(start + PUSH_BATCH, total), total))
         return made
 
