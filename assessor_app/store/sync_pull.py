@@ -94,6 +94,7 @@ class PullMixin:
             have = self._existing_ids(ref, wanted)
             waiting.update(r["id"] for r in rows if r["fields"].get(col) not in (None, "")
                            and r["fields"].get(col) not in have)
+        waiting |= self._unique_clashes(sh, [r for r in rows if r["id"] not in waiting])
         now = datetime.now(UTC)
         inserts: list[dict[str, Any]] = []
         updates: dict[frozenset[str], list[dict[str, Any]]] = {}
@@ -134,6 +135,30 @@ class PullMixin:
                 {k: bindparam(k) for k in keys if k != "_id"})
             self._conn.execute(stmt, batch)
         return parked
+
+    def _unique_clashes(self, sh: TableShape, rows: list[Mapping[str, Any]]) -> set[str]:
+        """Rows whose unique key another row (here, or earlier in the page) already holds
+        under another id: two devices each made the record an enrolment has one of. Such a
+        row waits in the inbox (its text kept there and on the server) rather than failing
+        the page, and with it every later sync."""
+        clash: set[str] = set()
+        t = sh.table
+        for key in sh.unique_keys:
+            claimed: dict[tuple[Any, ...], str] = {}
+            values = {r["id"]: tuple(r["fields"].get(c) for c in key) for r in rows}
+            wanted = sorted({v[0] for v in values.values() if v[0] is not None})
+            for chunk in chunks(wanted):
+                for row in self._conn.execute(select(t.c.id, *(t.c[c] for c in key))
+                                              .where(t.c[key[0]].in_(chunk))):
+                    claimed[tuple(row[1:])] = row[0]
+            for r in rows:
+                v = values[r["id"]]
+                if any(x is None for x in v):
+                    continue  # NULLs never clash
+                holder = claimed.setdefault(v, r["id"])
+                if holder != r["id"]:
+                    clash.add(r["id"])
+        return clash
 
     def _insert_values(self, sh: TableShape, r: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         values = from_wire(sh, r["fields"])

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table
+from sqlalchemy import Date, DateTime, Table, UniqueConstraint
 
 from assessor_app.store import models  # noqa: F401  (registers every table)
 from assessor_app.store.base import Base
@@ -39,6 +39,8 @@ class TableShape:
     datetimes: frozenset[str]
     #: (column, referenced table) for every foreign key: a row waits until these exist
     foreign_keys: tuple[tuple[str, str], ...]
+    #: column sets a unique constraint allows one row of (besides the id)
+    unique_keys: tuple[tuple[str, ...], ...] = ()
 
     @property
     def read_columns(self) -> list[Any]:
@@ -56,7 +58,13 @@ def shape(name: str) -> TableShape:
                       if isinstance(c.type, Date) and not isinstance(c.type, DateTime))
     datetimes = frozenset(c.name for c in table.c if isinstance(c.type, DateTime))
     fks = tuple(sorted((fk.parent.name, fk.column.table.name) for fk in table.foreign_keys))
-    return TableShape(name, table, fields, spec.blob_column, dates, datetimes, fks)
+    uniques = {tuple(c.name for c in u.columns) for u in table.constraints
+               if isinstance(u, UniqueConstraint)}
+    uniques |= {(c.name,) for c in table.c if c.unique}
+    uniques |= {tuple(c.name for c in ix.columns) for ix in table.indexes if ix.unique}
+    uniques.discard(("id",))
+    return TableShape(name, table, fields, spec.blob_column, dates, datetimes, fks,
+                      tuple(sorted(uniques)))
 
 
 def all_shapes() -> list[TableShape]:
