@@ -272,8 +272,8 @@ class SyncService:
         for start in range(0, total, PUSH_BATCH):
             if cancelled():
                 return made
-            rows = self._read(lambda r, s=start: r.read_rows(keys[s:s + PUSH_BATCH],
-                                                             dirty_only=True))
+            with self._tx() as repo:  # a write: text the server cannot store is cleaned
+                rows = repo.read_rows(keys[start:start + PUSH_BATCH], dirty_only=True)
             for group in _by_size(rows, PUSH_BYTES):
                 if cancelled():
                     return made

@@ -29,6 +29,7 @@ from assessor_app.store.sync_rows import (
     all_shapes,
     from_wire,
     shape,
+    storable,
     to_wire,
     wire_row,
 )
@@ -168,8 +169,24 @@ class SyncRepository(PullMixin):
                 if dirty_only:
                     cond = cond & sh.table.c.dirty.is_(True)
                 for row in self._conn.execute(select(*sh.read_columns).where(cond)).mappings():
-                    found[(table, row["id"])] = wire_row(sh, row)
+                    wire = wire_row(sh, row)
+                    if dirty_only:
+                        self._make_storable(sh, wire)
+                    found[(table, row["id"])] = wire
         return [found[k] for k in keys if k in found]
+
+    def _make_storable(self, sh: TableShape, wire: dict[str, Any]) -> None:
+        """Clean text the server cannot store (``storable``) in the row about to be sent and
+        in the store alike, so what is sent is what the device holds."""
+        fields = wire["fields"]
+        fixed = {k: storable(v) for k, v in fields.items() if k in sh.fields}
+        changed = [k for k, v in fixed.items() if v is not fields[k]]
+        if not changed:
+            return
+        fields.update({k: fixed[k] for k in changed})
+        self._conn.execute(update(sh.table).where(sh.table.c.id == wire["id"])
+                           .values(from_wire(sh, {k: fixed[k] for k in changed})))
+        self._events.append(("update", sh.name, wire["id"], sorted(changed)))
 
     def blob(self, table: str, row_id: str) -> bytes | None:
         sh = shape(table)

@@ -11,6 +11,7 @@ the bytes go through ``/v1/blobs``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -85,6 +86,26 @@ def parse_datetime(text: str | None) -> datetime | None:
     if not text:
         return None
     return utc(datetime.fromisoformat(text))
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """``value`` with NUL characters dropped and lone surrogates replaced (U+FFFD): neither
+    can be stored by the server (nor by PostgreSQL), and one such character pasted into a
+    text would otherwise stop every sync. The same value is returned when already clean."""
+    if isinstance(value, str):
+        if not _UNSTORABLE.search(value):
+            return value
+        return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+    if isinstance(value, list):
+        cleaned = [storable(v) for v in value]
+        return value if cleaned == value else cleaned
+    if isinstance(value, dict):
+        cleaned_d = {storable(k): storable(v) for k, v in value.items()}
+        return value if cleaned_d == value else cleaned_d
+    return value
 
 
 def to_wire(sh: TableShape, values: Mapping[str, Any]) -> dict[str, Any]:
