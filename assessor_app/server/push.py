@@ -24,10 +24,10 @@ from assessor_app.server.admin import next_seq, utcnow
 from assessor_app.server.auth import Caller
 from assessor_app.server.db import write_session
 from assessor_app.server.documents import appended_only, signed_document
-from assessor_app.server.models import Assignment, Batch, SyncRow, SyncRowVersion
+from assessor_app.server.models import Assignment, Batch, Device, SyncRow, SyncRowVersion
 from assessor_app.server.pull import to_row
 from assessor_app.server.scopes import MissingParent, Scope, may_write, readable, row_scope
-from assessor_app.sync.merge import merge_fields
+from assessor_app.sync.merge import FieldConflict, merge_fields
 from assessor_app.sync.protocol import PushBatch, PushResponse, Row, RowResult
 from assessor_app.sync.tables import BY_NAME, RANK, SIGNED_STATUSES, SYNC_COLUMNS
 
@@ -178,9 +178,16 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
         return RowResult(table=row.table, id=row.id, status="accepted", rev=current.rev,
                          seq=current.seq)
 
-    hard = []
+    hard: list[Any] = []
+    kept_incoming: tuple[str, str] | None = None
     if row.base_rev == current.rev:
         merged, deleted, status = {**current.fields, **fields}, row.deleted, "accepted"
+    elif fields.get("status") in SIGNED_STATUSES and not row.deleted:
+        # a signing from an older revision: the record is exactly what was signed; each
+        # field changed meanwhile on the server is kept as a conflict (no text lost)
+        merged, deleted, hard = _signed_as_sent(ctx, current, row, fields)
+        status = "conflict" if hard else "merged"
+        kept_incoming = _last_writer(ctx, current)
     else:
         merged, deleted, hard = _merge(ctx, current, row, fields)
         status = "conflict" if hard else "merged"
@@ -191,11 +198,13 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
             return _refused(row, f"Not saved: {exc}.", current)
         if not may_write(caller, ctx.scope, new_scope):
             return _refused(row, "That would move the record outside your scope.", current)
-    return _write(ctx, current, row, merged, deleted, status, hard, new_scope, spec)
+    return _write(ctx, current, row, merged, deleted, status, hard, new_scope, spec,
+                  kept_incoming)
 
 
 def _write(ctx: _Ctx, current: SyncRow, row: Row, merged: dict[str, Any], deleted: bool,
-           status: str, hard: list[Any], new_scope: str | None, spec: Any) -> RowResult:
+           status: str, hard: list[Any], new_scope: str | None, spec: Any,
+           kept_incoming: tuple[str, str] | None = None) -> RowResult:
     caller = ctx.caller
     current.fields = merged
     current.deleted = deleted
@@ -207,7 +216,7 @@ def _write(ctx: _Ctx, current: SyncRow, row: Row, merged: dict[str, Any], delete
     current.updated_at = row.updated_at
     current.written_at = utcnow()
     _version(ctx, current)
-    conflict_ids = [_conflict_row(ctx, current, h) for h in hard]
+    conflict_ids = [_conflict_row(ctx, current, h, kept_incoming) for h in hard]
     return RowResult(table=row.table, id=row.id, status=status, rev=current.rev,  # type: ignore[arg-type]
                      seq=current.seq, row=None if status == "accepted" else to_row(current),
                      conflict_ids=conflict_ids)
@@ -297,15 +306,47 @@ def _merge(ctx: _Ctx, current: SyncRow, row: Row, fields: dict[str, Any]):  # ty
     return merged, deleted, hard
 
 
-def _conflict_row(ctx: _Ctx, rec: SyncRow, h) -> str:  # type: ignore[no-untyped-def]
+def _signed_as_sent(ctx: _Ctx, current: SyncRow, row: Row, fields: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """The signer's row as sent (fields it does not know keep the server's value) and one
+    conflict per field the server changed since ``base_rev`` to something else."""
+    ver = _base_version(ctx, current, row.base_rev) if row.base_rev > 0 else None
+    base = ver[0] if ver is not None else None
+    hard = []
+    for name in sorted(fields):
+        theirs = current.fields.get(name, _NONE)
+        mine = fields[name]
+        if theirs is _NONE or theirs == mine:
+            continue
+        was = base.get(name, _NONE) if base is not None else _NONE
+        if was is not _NONE and theirs == was:
+            continue  # only the signer changed it
+        hard.append(FieldConflict(name, None if was is _NONE else was, theirs, mine))
+    return {**current.fields, **fields}, False, hard
+
+
+def _last_writer(ctx: _Ctx, current: SyncRow) -> tuple[str, str]:
+    """(user name, device name) of whoever wrote the server's current revision."""
+    device_id = ctx.s.scalar(select(SyncRowVersion.device_id).where(
+        SyncRowVersion.table_name == current.table_name, SyncRowVersion.id == current.id,
+        SyncRowVersion.rev == current.rev))
+    name = ctx.s.scalar(select(Device.name).where(Device.id == device_id)) if device_id else None
+    return current.updated_by or "", name or ""
+
+
+def _conflict_row(ctx: _Ctx, rec: SyncRow, h,  # type: ignore[no-untyped-def]
+                  kept_incoming: tuple[str, str] | None = None) -> str:
     """One ``conflict`` row per field both sides changed: the server's value was kept,
-    the device's is stored here, in the record's scope."""
+    the device's is stored here, in the record's scope. ``kept_incoming`` (a signing):
+    the device's value was kept; the server's, by that (user, device), is stored here."""
     cid = str(uuid.uuid4())
     caller = ctx.caller
+    kept, other, user, device = h.server, h.incoming, caller.user_name, caller.device_name
+    if kept_incoming is not None:
+        kept, other, (user, device) = h.incoming, h.server, kept_incoming
     fields = {
         "practitioner_id": rec.practitioner_id, "entity": rec.table_name, "entity_id": rec.id,
-        "field": h.field, "kept_value": h.server, "other_value": h.incoming,
-        "base_value": h.base, "other_user": caller.user_name, "other_device": caller.device_name,
+        "field": h.field, "kept_value": kept, "other_value": other,
+        "base_value": h.base, "other_user": user, "other_device": device,
         "resolution": "", "resolved_by": "", "resolved_at": None,
     }
     c = SyncRow(table_name="conflict", id=cid, practitioner_id=rec.practitioner_id,

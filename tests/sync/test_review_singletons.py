@@ -80,10 +80,6 @@ def test_two_rows_clashing_on_a_unique_key_do_not_stop_sync(live_server, devices
     assert b.sync.status().last_error == ""
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: a row pushed as signed (status 'signed') "
-                   "from an older revision is merged with edits made meanwhile, so the signed "
-                   "record holds text its signer never saw; it should keep what was signed "
-                   "and list the other edit as a conflict")
 def test_signing_an_older_revision_does_not_sign_edits_made_meanwhile(
         live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
     server = live_server("sqlite")
