@@ -25,6 +25,7 @@ from assessor_app.server.auth import AuthFailed, Caller
 from assessor_app.server.config import ServerConfig, ServerError
 from assessor_app.server.db import make_engine
 from assessor_app.server.http_guard import Guard, too_new_message
+from assessor_app.server.throttle import AttemptLimit
 from assessor_app.sync.protocol import (
     BLOB_CHUNK_BYTES,
     MAX_BODY_BYTES,
@@ -149,10 +150,20 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
         if n > PROTOCOL_VERSION:
             raise fail(426, "protocol_too_new", too_new_message(n))
 
+    attempts = AttemptLimit()
+    app.state.enrol_attempts = attempts
+
     @app.post("/v1/enrol", response_model=EnrolResponse)
-    def enrol(req: EnrolRequest) -> EnrolResponse:
+    def enrol(req: EnrolRequest, request: Request) -> EnrolResponse:
         _protocol(req.protocol)
         _check_text(req)
+        address = request.client.host if request.client else "unknown"
+        wait = attempts.wait_s(address)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            raise fail(429, "too_many_attempts", f"Too many enrolment codes were refused from "
+                       f"this address. Check the code and try again in about {minutes} "
+                       f"minute{'s' if minutes != 1 else ''}.", {"Retry-After": str(wait)})
 
         def issue(csr: str, name: str, role: str) -> str:
             try:
@@ -163,6 +174,7 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
         try:
             resp = auth.enrol(engine, req, issue)
         except AuthFailed as exc:
+            attempts.failed(address)
             raise fail(403, exc.code, exc.message) from None
         return resp.model_copy(update={"ca_pem": authority.cert_pem})
 

@@ -171,3 +171,19 @@ def test_instances_starting_together_share_one_ca(tmp_path) -> None:
     assert sorted(p.name for p in ca_dir.iterdir()) == ["ca-cert.pem", "ca-key.pem"]
     assert [p.name for p in ca_dir.parent.iterdir()] == ["ca"]  # no scratch folders left
     assert ca.load_or_create(ca_dir).fingerprint == made[0]
+
+
+def test_guessing_codes_is_stopped_after_ten_failures_with_a_clear_429(live_server) -> None:
+    srv = live_server()
+    srv.add_user("Ivy", "assessor")
+    code = srv.issue_code("Ivy")
+    statuses = [httpx.post(f"{srv.url}/v1/enrol", json={"code": f"WRONG-{i:04d}-CODE",
+                                                        "device_name": "x"}).status_code
+                for i in range(10)]
+    assert statuses == [403] * 10
+    r = httpx.post(f"{srv.url}/v1/enrol", json={"code": code, "device_name": "x"})
+    assert r.status_code == 429  # even a right code waits: the guesser cannot test one more
+    assert "try again in about 15 minutes" in r.json()["detail"]["message"]
+    assert 0 < int(r.headers["Retry-After"]) <= 900
+    with srv.engine.begin() as conn:  # the code was not spent by the refused attempt
+        assert conn.execute(select(EnrolCode.used_at)).scalar_one() is None
