@@ -26,6 +26,7 @@ from assessor_app.server.db import write_session
 from assessor_app.server.documents import appended_only, signed_document
 from assessor_app.server.models import Assignment, Batch, Device, SyncRow, SyncRowVersion
 from assessor_app.server.pull import to_row
+from assessor_app.server.roles import practitioner_refusal
 from assessor_app.server.scopes import MissingParent, Scope, may_write, readable, row_scope
 from assessor_app.sync.merge import FieldConflict, merge_fields
 from assessor_app.sync.protocol import PushBatch, PushResponse, Row, RowResult
@@ -152,6 +153,10 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
                               ctx.known)
     except MissingParent as exc:
         return _refused(row, f"Not saved: {exc}.", current)
+    if caller.role == "practitioner" and may_write(caller, ctx.scope, new_scope):
+        reason = _practitioner_refusal(ctx, spec, row, current, fields)
+        if reason:  # in their scope, but not their part of the record
+            return _refused(row, reason, current)
     if current is None:
         return _insert(ctx, row, fields, new_scope, blob)
 
@@ -200,6 +205,22 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
             return _refused(row, "That would move the record outside your scope.", current)
     return _write(ctx, current, row, merged, deleted, status, hard, new_scope, spec,
                   kept_incoming)
+
+
+def _practitioner_refusal(ctx: _Ctx, spec: Any, row: Row, current: SyncRow | None,
+                          fields: dict[str, Any]) -> str:
+    if row.table == "document":  # only a further signature on a signed document
+        if current is not None and signed_document(ctx.s, current.id):
+            return ""
+        return "Practitioners may countersign a signed document but not change documents."
+    parent = None
+    if spec.parent is not None:
+        pid = fields.get(spec.parent[0], (current.fields if current else {}).get(spec.parent[0]))
+        if isinstance(pid, str):
+            found = ctx.known.get((spec.parent[1], pid))
+            parent = found.fields if found is not None else None
+    return practitioner_refusal(row.table, current.fields if current else None, fields,
+                                row.deleted, parent, current.deleted if current else False)
 
 
 def _write(ctx: _Ctx, current: SyncRow, row: Row, merged: dict[str, Any], deleted: bool,

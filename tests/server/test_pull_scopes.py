@@ -156,12 +156,15 @@ def test_practitioner_users_write_their_own_records_only(server, devices) -> Non
     tree = practitioner_tree(name=unique("Self"))
     a.push_ok(tree["rows"])
     me = _user(server, devices, "practitioner", practitioner_id=tree["pid"])
+    mine = new_id()
     res = me.push_ok([
-        row("reflection", new_id(), {"evidence_id": tree["evidence"], "text": "My reflection"}),
+        row("evidence", mine, {"enrolment_id": tree["enrolment"], "title": "My reflection",
+                               "author_role": "practitioner"}),
+        row("reflection", new_id(), {"evidence_id": mine, "body": "My reflection"}),
         row("person", new_id(), {"name": "Not allowed"}),
         row("practitioner", new_id(), {"name": "Someone new"}),
     ])
-    assert [r["status"] for r in res] == ["accepted", "refused", "refused"]
+    assert [r["status"] for r in res] == ["accepted", "accepted", "refused", "refused"]
     assert tree["pid"] in {r["id"] for r in me.pull_all()[0]}
 
 

@@ -3,7 +3,7 @@ what a practitioner user may write."""
 
 from __future__ import annotations
 
-from tests.server.conftest import Device, practitioner_tree, row, unique
+from tests.server.conftest import Device, new_id, practitioner_tree, row, unique
 
 
 def _assessor(server, devices, n: int = 1) -> list[Device]:  # type: ignore[no-untyped-def]
@@ -49,3 +49,72 @@ def test_signing_from_the_current_revision_is_a_plain_accept(server, devices) ->
     [res] = a.push_ok([row("evidence", tree["evidence"],
                            {**tree["rows"][2]["fields"], "status": "signed"}, base_rev=1)])
     assert res["status"] == "accepted" and res["conflict_ids"] == []
+
+
+def _practitioner_and_assessor(server, devices):  # type: ignore[no-untyped-def]
+    (a,) = _assessor(server, devices)
+    tree = practitioner_tree(name=unique("Self"))
+    fa, review = new_id(), new_id()
+    enrol = tree["enrolment"]
+    tree["fa"], tree["review"] = fa, review
+    tree["fa_fields"] = {"enrolment_id": enrol, "recommendation": "pass", "rationale": "Met.",
+                         "practitioner_comments": "", "status": "draft"}
+    tree["review_fields"] = {"enrolment_id": enrol, "judgement": "on_track", "reasons": "Fine.",
+                             "comments": {"assessor": "Good progress."}, "signoffs": {}}
+    a.push_ok(tree["rows"] + [row("final_assessment", fa, tree["fa_fields"]),
+                              row("review", review, tree["review_fields"])])
+    name = unique("Practitioner")
+    server.add_user(name, "practitioner", tree["pid"])
+    me = Device(server, name)
+    devices.append(me)
+    return a, me, tree
+
+
+def test_a_practitioner_writes_their_own_part_but_not_the_assessors_judgements(
+        server, devices) -> None:  # type: ignore[no-untyped-def]
+    _a, me, tree = _practitioner_and_assessor(server, devices)
+    obs = tree["rows"][3]["fields"]
+    fa, rv = tree["fa_fields"], tree["review_fields"]
+    res = me.push_ok([
+        row("final_assessment", tree["fa"], {**fa, "practitioner_comments": "I agree."},
+            base_rev=1),
+        row("review", tree["review"], {**rv, "comments": {**rv["comments"],
+                                                          "practitioner": "Thank you."},
+                                       "signoffs": {"practitioner": "2026-11-20"}}, base_rev=1),
+        row("observation", tree["observation"], {**obs, "practitioner_reflection": "I learnt."},
+            base_rev=1),
+    ])
+    assert [r["status"] for r in res] == ["accepted"] * 3, res
+    refused = me.push_ok([
+        row("final_assessment", tree["fa"], {**fa, "practitioner_comments": "I agree.",
+                                             "recommendation": "fail"}, base_rev=2),
+        row("review", tree["review"], {**rv, "judgement": "serious_concerns",
+                                       "comments": {"assessor": "Rewritten.",
+                                                    "practitioner": "Thank you."},
+                                       "signoffs": {"practitioner": "2026-11-20"}},
+            base_rev=2),
+        row("observation", tree["observation"], {**obs, "practitioner_reflection": "I learnt.",
+                                                 "assessor_judgement": "Outstanding!"},
+            base_rev=2),
+        row("evidence", tree["evidence"], {"enrolment_id": tree["enrolment"],
+                                           "title": "Renamed", "status": "draft"}, base_rev=1),
+        row("evidence", new_id(), {"enrolment_id": tree["enrolment"], "title": "Posing",
+                                   "author_role": "assessor"}),
+        row("enrolment", tree["enrolment"], {"practitioner_id": tree["pid"],
+                                             "status": "completed"}, base_rev=1),
+        row("observation", tree["observation"], obs, base_rev=2, deleted=True),
+    ])
+    assert [r["status"] for r in refused] == ["refused"] * 7
+    assert "judgement is not theirs" in refused[0]["reason"]
+    assert "other parties" in refused[1]["reason"]
+    assert "judgement is not theirs" in refused[2]["reason"]
+    assert "evidence they wrote" in refused[3]["reason"]
+    assert "read but not change enrolment" in refused[5]["reason"]
+    assert refused[0]["row"]["fields"]["recommendation"] == "pass"  # the server's row comes back
+
+
+def test_the_assessor_still_writes_everything_in_scope(server, devices) -> None:  # type: ignore[no-untyped-def]
+    a, _me, tree = _practitioner_and_assessor(server, devices)
+    [res] = a.push_ok([row("final_assessment", tree["fa"],
+                           {**tree["fa_fields"], "recommendation": "fail"}, base_rev=1)])
+    assert res["status"] == "accepted"
