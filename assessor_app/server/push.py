@@ -27,7 +27,14 @@ from assessor_app.server.documents import appended_only, signed_document
 from assessor_app.server.models import Assignment, Batch, Device, SyncRow, SyncRowVersion
 from assessor_app.server.pull import to_row
 from assessor_app.server.roles import practitioner_refusal
-from assessor_app.server.scopes import MissingParent, Scope, may_write, readable, row_scope
+from assessor_app.server.scopes import (
+    MissingParent,
+    Scope,
+    descendants,
+    may_write,
+    readable,
+    row_scope,
+)
 from assessor_app.sync.merge import FieldConflict, merge_fields
 from assessor_app.sync.protocol import PushBatch, PushResponse, Row, RowResult
 from assessor_app.sync.tables import BY_NAME, RANK, SIGNED_STATUSES, SYNC_COLUMNS
@@ -227,9 +234,12 @@ def _write(ctx: _Ctx, current: SyncRow, row: Row, merged: dict[str, Any], delete
            status: str, hard: list[Any], new_scope: str | None, spec: Any,
            kept_incoming: tuple[str, str] | None = None) -> RowResult:
     caller = ctx.caller
+    old_scope = current.practitioner_id
     current.fields = merged
     current.deleted = deleted
     current.practitioner_id = new_scope
+    if old_scope is not None and new_scope != old_scope:
+        _carry_children(ctx, current, old_scope, new_scope)
     current.rev += 1
     current.seq = ctx.take_seq()
     current.blob_sha256 = _blob_ref(spec.blob_column, merged)[0]
@@ -241,6 +251,25 @@ def _write(ctx: _Ctx, current: SyncRow, row: Row, merged: dict[str, Any], delete
     return RowResult(table=row.table, id=row.id, status=status, rev=current.rev,  # type: ignore[arg-type]
                      seq=current.seq, row=None if status == "accepted" else to_row(current),
                      conflict_ids=conflict_ids)
+
+
+def _carry_children(ctx: _Ctx, moved: SyncRow, old: str, new: str | None) -> None:
+    """A row moved to another practitioner takes its children along (fresh seqs, so the
+    new scope's devices receive them; their conflict rows follow too)."""
+    held = list(ctx.s.scalars(select(SyncRow).where(SyncRow.practitioner_id == old)))
+    held += [r for r in ctx.created if r.practitioner_id == old]
+    moving = descendants(held, moved.table_name, moved.id)
+    ids = {moved.id} | {r.id for r in moving}
+    moving += [r for r in held if r.table_name == "conflict" and r.fields.get("entity_id") in ids]
+    for r in moving:
+        r.practitioner_id = new
+        if r in ctx.created:
+            continue
+        if r.table_name == "conflict":  # its practitioner_id is a field: a new revision
+            r.fields = {**r.fields, "practitioner_id": new}
+            r.rev += 1
+            _version(ctx, r)
+        r.seq = ctx.take_seq()
 
 
 def _same(current: SyncRow, fields: dict[str, Any], deleted: bool) -> bool:

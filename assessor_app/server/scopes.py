@@ -79,3 +79,29 @@ def row_scope(s: Session, spec: TableSpec, row_id: str, fields: dict[str, Any],
         raise MissingParent(f"its {parent_table} ({parent_id}) is not on the server; "
                             "send the parent first")
     return parent.practitioner_id
+
+
+def descendants(rows: list[SyncRow], table: str, row_id: str) -> list[SyncRow]:
+    """The rows among ``rows`` hanging (at any depth) from ``(table, row_id)`` by their
+    parent links (conflict rows are not children: they follow their record's scope)."""
+    from assessor_app.sync.tables import BY_NAME
+
+    children: dict[tuple[str, str], list[SyncRow]] = {}
+    for r in rows:
+        spec = BY_NAME.get(r.table_name)
+        if spec is None or spec.parent is None or r.table_name == "conflict":
+            continue
+        parent_id = r.fields.get(spec.parent[0])
+        if isinstance(parent_id, str):
+            children.setdefault((spec.parent[1], parent_id), []).append(r)
+    found: list[SyncRow] = []
+    todo = [(table, row_id)]
+    seen = set(todo)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            key = (child.table_name, child.id)
+            if key not in seen:
+                seen.add(key)
+                found.append(child)
+                todo.append(key)
+    return found

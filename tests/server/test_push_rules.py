@@ -3,6 +3,9 @@ what a practitioner user may write."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from assessor_app.server.models import SyncRow
 from tests.server.conftest import Device, new_id, practitioner_tree, row, unique
 
 
@@ -118,3 +121,33 @@ def test_the_assessor_still_writes_everything_in_scope(server, devices) -> None:
     [res] = a.push_ok([row("final_assessment", tree["fa"],
                            {**tree["fa_fields"], "recommendation": "fail"}, base_rev=1)])
     assert res["status"] == "accepted"
+
+
+def test_moving_a_row_to_another_practitioner_takes_its_children_along(server, devices) -> None:  # type: ignore[no-untyped-def]
+    a, b = _assessor(server, devices, 2)
+    one, two = practitioner_tree(name=unique("One")), practitioner_tree(name=unique("Two"))
+    a.push_ok(one["rows"] + two["rows"][:1])
+    obs = one["rows"][3]["fields"]
+    # a conflict on the observation, so there is a conflict row to carry along too
+    a.push_ok([row("observation", one["observation"], {**obs, "narrative": "A."}, base_rev=1)])
+    [c] = b.push_ok([row("observation", one["observation"], {**obs, "narrative": "B."},
+                         base_rev=1)])
+    enrol = one["rows"][1]["fields"]
+    [moved] = a.push_ok([row("enrolment", one["enrolment"],
+                             {**enrol, "practitioner_id": two["pid"]}, base_rev=1)])
+    assert moved["status"] == "accepted"
+    with server.engine.begin() as conn:
+        scopes = dict(conn.execute(select(SyncRow.id, SyncRow.practitioner_id).where(
+            SyncRow.id.in_([one["enrolment"], one["evidence"], one["observation"],
+                            *c["conflict_ids"]]))).all())
+    assert set(scopes.values()) == {two["pid"]}
+    # a user assigned only the second practitioner now receives the whole moved tree
+    name = unique("Manager")
+    server.add_user(name, "manager")
+    server.assign(name, two["pid"])
+    mgr = Device(server, name)
+    devices.append(mgr)
+    got = {r["id"]: r for r in mgr.pull_all()[0]}
+    assert {one["enrolment"], one["evidence"], one["observation"], *c["conflict_ids"]} <= set(got)
+    assert got[c["conflict_ids"][0]]["fields"]["practitioner_id"] == two["pid"]
+    assert one["pid"] not in got
