@@ -11,10 +11,12 @@ until the server has no more, then fetch the files rows name.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,6 +83,34 @@ class SyncReport:
 
 class SyncBusy(SyncError):
     pass
+
+
+@contextmanager
+def _folder_lock(root: Path) -> Iterator[None]:
+    """One sync per data folder across processes (the app's background sync and
+    ``assessor-app sync`` in a terminal): an OS lock on ``sync.lock``, released when the
+    process ends however it ends."""
+    try:
+        handle = open(root / "sync.lock", "a+b")  # noqa: SIM115  (held for the block)
+    except OSError:
+        yield  # a read-only folder cannot hold the lock; the store's own locking still applies
+        return
+    try:
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise SyncBusy("Another sync of this data folder is running (in the app or a "
+                           "terminal).", "Wait for it to finish, then sync again.") from None
+        yield
+    finally:
+        handle.close()
 
 
 def _by_size(rows: list[dict[str, Any]], limit: int) -> list[list[dict[str, Any]]]:
@@ -206,7 +236,8 @@ class SyncService:
         if not self._lock.acquire(blocking=False):
             raise SyncBusy("A sync is already running.", "Wait for it to finish.")
         try:
-            return self._sync(progress or (lambda _p: None), cancelled or (lambda: False))
+            with _folder_lock(self._root):
+                return self._sync(progress or (lambda _p: None), cancelled or (lambda: False))
         finally:
             self._lock.release()
 
