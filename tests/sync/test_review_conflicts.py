@@ -104,3 +104,31 @@ def test_a_conflict_shows_the_record_as_it_is_now(live_server, devices: Devices)
     b.sync.sync()
     assert _notes(b, obs) == "A1, then more written on B\nB1"
     assert table_contents(a) == table_contents(b)
+
+
+def test_a_cut_conflicting_push_replayed_after_another_edit_keeps_every_text(
+        proxied, devices: Devices) -> None:  # type: ignore[no-untyped-def]
+    from assessor_app.sync.client import SyncError
+
+    server, proxy = proxied
+    a = devices.enrolled("a", server, "Fictional Assessor", url=proxy.url)
+    b = devices.enrolled("b", server, "Fictional Assessor")
+    obs = add_portfolio(a)["evidence"][0]
+    a.sync.sync()
+    b.sync.sync()
+    _set(b, obs, "B's text")
+    b.sync.sync()
+    _set(a, obs, "A's first text")
+    proxy.arm(0, "response")  # the server commits the batch (a conflict); the answer is lost
+    with pytest.raises(SyncError):
+        a.sync.sync()
+    _set(a, obs, "A's second text, after the cut")
+    a.sync.sync()  # replays the same batch id, then sends the newer text
+    b.sync.sync()
+    a.sync.sync()
+    wanted = {"B's text", "A's first text", "A's second text, after the cut"}
+    for ctx in (a, b):
+        assert wanted <= _texts(ctx, obs)
+        for item in ctx.sync.conflicts():
+            assert item.kept_value == _notes(ctx, obs)
+    assert table_contents(a) == table_contents(b)
