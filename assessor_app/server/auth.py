@@ -48,13 +48,15 @@ def server_id(s: Session) -> str:
 
 
 def authenticate(engine: Engine, token: str) -> Caller:
-    with Session(engine) as s:
-        found = s.execute(select(Device, User).join(User, User.id == Device.user_id)
-                          .where(Device.token_hash == sha256_hex(token))).first()
-        if found is None:
+    with engine.connect() as conn:  # Core columns: this runs on every request
+        device = conn.execute(select(
+            Device.id, Device.name, Device.revoked_at, Device.last_seen_at, User.id.label("uid"),
+            User.name.label("uname"), User.role, User.practitioner_id)
+            .join(User, User.id == Device.user_id)
+            .where(Device.token_hash == sha256_hex(token))).first()
+        if device is None:
             raise AuthFailed("token_unknown", "This device is not enrolled with the server (its "
                              "token is not recognised). Enrol it again with a new code.")
-        device, user = found
         if device.revoked_at is not None:
             raise AuthFailed("device_revoked", "This device has been revoked by the server's "
                              "administrator. Ask them for a new enrolment code.")
@@ -63,7 +65,7 @@ def authenticate(engine: Engine, token: str) -> Caller:
         if now - seen > IDLE_LIMIT:
             raise AuthFailed("token_expired", "This device has not synced for over 180 days, "
                              "so its enrolment has lapsed. Enrol again with a new code.")
-        caller = Caller(user.id, user.name, user.role, user.practitioner_id,
+        caller = Caller(device.uid, device.uname, device.role, device.practitioner_id,
                         device.id, device.name)
     if now - seen > SEEN_EVERY:
         with write_session(engine) as ws:

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, tuple_
+from sqlalchemy import Engine, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -85,11 +85,12 @@ def push(engine: Engine, caller: Caller, batch: PushBatch) -> PushResponse:
             results: dict[int, RowResult] = {}
             for i in order:
                 results[i] = _apply(ctx, batch.rows[i])
-            _write_new(ctx)
             resp = PushResponse(batch_id=batch.batch_id,
                                 results=[results[i] for i in range(len(batch.rows))])
-            s.add(Batch(batch_id=batch.batch_id, user_id=caller.user_id, request_hash=digest,
-                        response=resp.model_dump(mode="json"), created_at=utcnow()))
+            s.flush()  # edits to rows already held; new rows, versions, the batch: Core below
+            _write_new(ctx, {"batch_id": batch.batch_id, "user_id": caller.user_id,
+                             "request_hash": digest, "response": resp.model_dump(mode="json"),
+                             "created_at": utcnow()})
     except IntegrityError:
         # a retry raced its original, which committed first: nothing of this one was kept
         with Session(engine) as s:
@@ -316,13 +317,16 @@ _ROW_COLUMNS = ("table_name", "id", "practitioner_id", "seq", "rev", "deleted", 
                 "blob_sha256", "created_by", "updated_by", "updated_at", "written_at")
 
 
-def _write_new(ctx: _Ctx) -> None:
-    """Insert the batch's new rows and every version in two statements (not one per row)."""
+def _write_new(ctx: _Ctx, batch: dict[str, Any]) -> None:
+    """Insert the batch's new rows, every version and the batch record: one Core statement
+    each, on the session's connection (the ORM's bulk path costs more than the round trip)."""
+    conn = ctx.s.connection()
     if ctx.created:
-        ctx.s.execute(insert(SyncRow), [{c: getattr(r, c) for c in _ROW_COLUMNS}
-                                        for r in ctx.created])
+        conn.execute(SyncRow.__table__.insert(), [{c: getattr(r, c) for c in _ROW_COLUMNS}
+                                                  for r in ctx.created])
     if ctx.versions:
-        ctx.s.execute(insert(SyncRowVersion), ctx.versions)
+        conn.execute(SyncRowVersion.__table__.insert(), ctx.versions)
+    conn.execute(Batch.__table__.insert(), [batch])
 
 
 def _base_version(ctx: _Ctx, current: SyncRow, rev: int) -> tuple[dict[str, Any], bool] | None:
