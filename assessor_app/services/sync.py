@@ -11,12 +11,10 @@ until the server has no more, then fetch the files rows name.
 from __future__ import annotations
 
 import hashlib
-import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,12 +29,12 @@ from assessor_app.keystore import (
 )
 from assessor_app.services import sync_conflicts
 from assessor_app.services.sync_conflicts import ConflictItem
+from assessor_app.services.sync_lock import SyncBusy, folder_lock
 from assessor_app.sync.client import (
     NotEnrolled,
     RequestRefused,
     ServerFailed,
     SyncClient,
-    SyncError,
     check_url,
 )
 
@@ -79,38 +77,6 @@ class SyncReport:
     conflicts: int
     refused: int
     seconds: float
-
-
-class SyncBusy(SyncError):
-    pass
-
-
-@contextmanager
-def _folder_lock(root: Path) -> Iterator[None]:
-    """One sync per data folder across processes (the app's background sync and
-    ``assessor-app sync`` in a terminal): an OS lock on ``sync.lock``, released when the
-    process ends however it ends."""
-    try:
-        handle = open(root / "sync.lock", "a+b")  # noqa: SIM115  (held for the block)
-    except OSError:
-        yield  # a read-only folder cannot hold the lock; the store's own locking still applies
-        return
-    try:
-        try:
-            if sys.platform == "win32":
-                import msvcrt
-
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise SyncBusy("Another sync of this data folder is running (in the app or a "
-                           "terminal).", "Wait for it to finish, then sync again.") from None
-        yield
-    finally:
-        handle.close()
 
 
 def _by_size(rows: list[dict[str, Any]], limit: int) -> list[list[dict[str, Any]]]:
@@ -236,7 +202,7 @@ class SyncService:
         if not self._lock.acquire(blocking=False):
             raise SyncBusy("A sync is already running.", "Wait for it to finish.")
         try:
-            with _folder_lock(self._root):
+            with folder_lock(self._root):
                 return self._sync(progress or (lambda _p: None), cancelled or (lambda: False))
         finally:
             self._lock.release()
