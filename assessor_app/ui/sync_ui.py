@@ -14,13 +14,13 @@ from PySide6.QtCore import QObject, Qt, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from assessor_app.ui.sync_controller import SyncController, error_words
 from assessor_app.ui.tasks import DbRunner
-from assessor_app.ui.widgets.sync_status import SyncStatusIndicator
 
 if TYPE_CHECKING:
+    from assessor_app.ui.sync_controller import SyncController
     from assessor_app.ui.views.conflicts_view import ConflictsDialog
     from assessor_app.ui.views.enrol_dialog import EnrolDialog
+    from assessor_app.ui.widgets.sync_status import SyncStatusIndicator
 
 
 class SyncUi(QObject):
@@ -37,9 +37,7 @@ class SyncUi(QObject):
         self.controller: SyncController | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
         self.enrol_dialog: EnrolDialog | None = None
-        self.indicator = SyncStatusIndicator(window)
-        self.indicator.hide()  # shown once the store says it can sync
-        window.statusBar().addPermanentWidget(self.indicator)
+        self._indicator: SyncStatusIndicator | None = None  # built on first use, after the paint
         menu = window.menuBar().addMenu("S&ync")
         self.menu = menu
 
@@ -65,9 +63,22 @@ class SyncUi(QObject):
         self.enrol_action = action(
             "Connect to a &server…", "", self.open_enrol,
             "Connect this device to your employer's server with a one-time code")
-        self.indicator.sync_requested.connect(self.sync_now)
-        self.indicator.conflicts_requested.connect(self.open_conflicts)
-        self.indicator.enrol_requested.connect(self.open_enrol)
+
+    @property
+    def indicator(self) -> SyncStatusIndicator:
+        """The status-bar indicator, built when first needed: it stays hidden until the store
+        says it can sync, so it need not cost the first paint anything."""
+        if self._indicator is None:
+            from assessor_app.ui.widgets.sync_status import SyncStatusIndicator
+
+            ind = SyncStatusIndicator(self.window)
+            ind.hide()  # shown once the store says it can sync
+            self.window.statusBar().addPermanentWidget(ind)
+            ind.sync_requested.connect(self.sync_now)
+            ind.conflicts_requested.connect(self.open_conflicts)
+            ind.enrol_requested.connect(self.open_enrol)
+            self._indicator = ind
+        return self._indicator
 
     # -- what the window tells us ---------------------------------------------------------
     def set_api(self, api: Any, **controller_options: int) -> None:
@@ -75,6 +86,8 @@ class SyncUi(QObject):
         built on the GUI thread)."""
         if self.controller is not None or not hasattr(type(api), "sync"):
             return
+        from assessor_app.ui.sync_controller import SyncController, error_words
+
         self.api = api
         c = SyncController(self.runner, api, self, **controller_options)
         self.controller = c
@@ -138,6 +151,8 @@ class SyncUi(QObject):
             self.conflicts_dialog.reload()
 
     def _on_failed(self, exc: BaseException) -> None:
+        from assessor_app.ui.sync_controller import error_words
+
         self.indicator.set_syncing(False)
         c = self.controller
         if c is not None and not c.offline:
