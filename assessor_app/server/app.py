@@ -206,7 +206,7 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
 
     @app.head("/v1/blobs/{sha256}")
     def blob_head(who: Who, sha256: Sha) -> Response:
-        complete, held = blobs.state(engine, sha256)
+        complete, held = blobs.state(engine, sha256, who)
         if complete:
             return Response(status_code=200, headers={"Content-Length": str(held)})
         return Response(status_code=404, headers={"Upload-Offset": str(held)})
@@ -224,7 +224,7 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
                                          f"{BLOB_CHUNK_BYTES} bytes.")
         try:
             offset = await run_in_threadpool(blobs.append, engine, sha256, upload_offset,
-                                             upload_length, data)
+                                             upload_length, data, who.user_id)
         except blobs.BlobProblem as exc:
             hdrs = {"Upload-Offset": str(exc.offset)} if exc.offset is not None else None
             raise fail(exc.status, exc.code, exc.message, hdrs) from None

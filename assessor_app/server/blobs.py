@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from assessor_app.server.admin import utcnow
 from assessor_app.server.auth import Caller
 from assessor_app.server.db import write_session
-from assessor_app.server.models import Blob, BlobPart, SyncRow
+from assessor_app.server.models import Blob, BlobHolder, BlobPart, SyncRow
 from assessor_app.server.scopes import row_filter
 
 MAX_BLOB_BYTES = 2 * 1024 * 1024 * 1024
@@ -29,17 +29,58 @@ class BlobProblem(Exception):
         self.status, self.code, self.message, self.offset = status, code, message, offset
 
 
-def state(engine: Engine, sha: str) -> tuple[bool, int]:
-    """(complete, bytes held): complete → length; partial → bytes received so far."""
+def state(engine: Engine, sha: str, caller: Caller) -> tuple[bool, int]:
+    """(complete, bytes held): complete → length; partial → bytes received so far. A file
+    the caller neither sent nor may read counts as partial at what they have re-sent."""
     with Session(engine) as s:
         b = s.get(Blob, sha)
         if b is None:
             return False, 0
-        return b.complete, int(b.length if b.complete else b.received)
+        if not b.complete:
+            return False, int(b.received)
+        held = s.get(BlobHolder, (sha, caller.user_id))
+        if (held is not None and held.proved >= b.length) or may_download(engine, caller, sha):
+            return True, int(b.length)
+        return False, int(held.proved) if held is not None else 0
 
 
-def append(engine: Engine, sha: str, offset: int, length: int, data: bytes) -> int:
-    """Add ``data`` at ``offset`` of an upload of ``length`` bytes; returns the new offset."""
+def holds(s: Session, caller: Caller, sha: str) -> bool:
+    """True when the caller sent all of the file's bytes (uploaded or re-sent them)."""
+    b = s.get(Blob, sha)
+    held = s.get(BlobHolder, (sha, caller.user_id))
+    return b is not None and b.complete and held is not None and held.proved >= b.length
+
+
+def _prove(s: Session, b: Blob, user_id: str, offset: int, data: bytes) -> int:
+    """A caller re-sending a complete file's bytes (checked against the stored ones)."""
+    held = s.get(BlobHolder, (b.sha256, user_id))
+    if held is None:
+        held = BlobHolder(sha256=b.sha256, user_id=user_id, proved=0)
+        s.add(held)
+    if held.proved >= b.length:
+        return int(b.length)
+    if offset != held.proved or offset + len(data) > b.length:
+        raise BlobProblem(409, "offset_mismatch", f"The server has {held.proved} bytes of "
+                          "this file from you; continue from there.", int(held.proved))
+    end = offset + len(data)
+    stored = b"".join(
+        part[max(0, offset - start):max(0, end - start)]
+        for start, part in s.execute(select(BlobPart.start, BlobPart.data)
+                                     .where(BlobPart.sha256 == b.sha256)
+                                     .order_by(BlobPart.start)).all()
+        if start < end and start + len(part) > offset)
+    if stored != data:
+        held.proved = 0
+        raise BlobProblem(409, "sha256_mismatch", "The file's bytes do not match its sha256; "
+                          "send it again from the start.", 0)
+    held.proved = end
+    return end
+
+
+def append(engine: Engine, sha: str, offset: int, length: int, data: bytes,
+           user_id: str = "") -> int:
+    """Add ``data`` at ``offset`` of an upload of ``length`` bytes; returns the new offset.
+    The user who completes the upload holds the file; others re-send it to hold it."""
     if length < 0 or length > MAX_BLOB_BYTES:
         raise BlobProblem(413, "blob_too_large", "That file is too large for the server.")
     with write_session(engine) as s:
@@ -49,7 +90,10 @@ def append(engine: Engine, sha: str, offset: int, length: int, data: bytes) -> i
             s.add(b)
             s.flush()
         if b.complete:
-            return int(b.length)
+            if b.length != length:
+                raise BlobProblem(409, "length_mismatch", f"This file has length {b.length}, "
+                                  f"not {length}.", 0)
+            return _prove(s, b, user_id, offset, data)
         if b.length != length:
             raise BlobProblem(409, "length_mismatch", f"This upload was started with length "
                               f"{b.length}, not {length}.", int(b.received))
@@ -74,6 +118,7 @@ def append(engine: Engine, sha: str, offset: int, length: int, data: bytes) -> i
             else:
                 b.complete = True
                 bad = False
+                s.merge(BlobHolder(sha256=sha, user_id=user_id, proved=length))
         else:
             bad = False
         new_offset = int(b.received) if not bad else 0

@@ -149,3 +149,14 @@ class BlobPart(ServerBase):
                                         primary_key=True)
     start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BlobHolder(ServerBase):
+    """A user who has sent a file's bytes (``proved`` of them so far; all: they hold it).
+    Only a holder may name the file in a new row, so a known sha256 reads nothing."""
+
+    __tablename__ = "blob_holders"
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256", ondelete="CASCADE"),
+                                        primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    proved: Mapped[int] = mapped_column(BigInteger)

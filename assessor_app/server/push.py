@@ -22,9 +22,17 @@ from sqlalchemy.orm import Session
 
 from assessor_app.server.admin import next_seq, utcnow
 from assessor_app.server.auth import Caller
+from assessor_app.server.blobs import holds
 from assessor_app.server.db import write_session
 from assessor_app.server.documents import appended_only, signed_document
-from assessor_app.server.models import Assignment, Batch, Device, SyncRow, SyncRowVersion
+from assessor_app.server.models import (
+    Assignment,
+    Batch,
+    Blob,
+    Device,
+    SyncRow,
+    SyncRowVersion,
+)
 from assessor_app.server.pull import to_row
 from assessor_app.server.roles import practitioner_refusal
 from assessor_app.server.scopes import (
@@ -156,6 +164,11 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
     current = ctx.known.get((row.table, row.id))
     if current is not None and not may_write(caller, ctx.scope, current.practitioner_id):
         return _refused(row, "This record is outside your scope: you may not change it.")
+    if blob is not None and not row.deleted and (current is None or current.blob_sha256 != blob) \
+            and not _may_name(ctx, blob):
+        return _refused(row, "The file this record names was not uploaded from this account: "
+                             "upload its bytes (PATCH /v1/blobs/{sha256}) and send it again.",
+                        current)
     try:
         new_scope = row_scope(s, spec, row.id, {**(current.fields if current else {}), **fields},
                               ctx.known)
@@ -213,6 +226,19 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
             return _refused(row, "That would move the record outside your scope.", current)
     return _write(ctx, current, row, merged, deleted, status, hard, new_scope, spec,
                   kept_incoming)
+
+
+def _may_name(ctx: _Ctx, sha: str) -> bool:
+    """A row may name a file the server holds only if the caller sent its bytes or may read
+    a row naming it already (else a known sha256 would read another scope's file)."""
+    if ctx.s.get(Blob, sha) is None:
+        return True  # not on the server: nothing to read (its upload will follow)
+    if holds(ctx.s, ctx.caller, sha):
+        return True
+    cond = SyncRow.blob_sha256 == sha
+    if ctx.scope is not None:
+        cond = cond & (SyncRow.practitioner_id.is_(None) | SyncRow.practitioner_id.in_(ctx.scope))
+    return ctx.s.scalar(select(SyncRow.id).where(cond).limit(1)) is not None
 
 
 def _practitioner_refusal(ctx: _Ctx, spec: Any, row: Row, current: SyncRow | None,

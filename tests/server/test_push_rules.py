@@ -151,3 +151,42 @@ def test_moving_a_row_to_another_practitioner_takes_its_children_along(server, d
     assert {one["enrolment"], one["evidence"], one["observation"], *c["conflict_ids"]} <= set(got)
     assert got[c["conflict_ids"][0]]["fields"]["practitioner_id"] == two["pid"]
     assert one["pid"] not in got
+
+
+def _patch(dev: Device, sha: str, data: bytes, offset: int = 0):  # type: ignore[no-untyped-def]
+    return dev.http.patch(f"/v1/blobs/{sha}", content=data, headers={
+        "Upload-Offset": str(offset), "Upload-Length": str(offset + len(data))})
+
+
+def test_a_file_already_on_the_server_is_named_only_by_who_sends_its_bytes(
+        server, devices) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    a, = _assessor(server, devices)
+    b, = _assessor(server, devices)
+    data = b"fictional shared leaflet " * 40
+    sha = hashlib.sha256(data).hexdigest()
+    assert _patch(a, sha, data).status_code == 204
+    assert a.http.head(f"/v1/blobs/{sha}").status_code == 200  # the uploader holds it
+    head = b.http.head(f"/v1/blobs/{sha}")
+    assert (head.status_code, head.headers["Upload-Offset"]) == (404, "0")  # b must send it
+    tree = practitioner_tree()
+    b.push_ok(tree["rows"])
+    att = row("attachment", new_id(), {"evidence_id": tree["evidence"], "filename": "l.pdf",
+                                       "size": len(data), "sha256": sha, "content": sha})
+    [res] = b.push_ok([att])
+    assert res["status"] == "refused" and "was not uploaded from this account" in res["reason"]
+    wrong = b.http.patch(f"/v1/blobs/{sha}", content=b"x" * len(data), headers={
+        "Upload-Offset": "0", "Upload-Length": str(len(data))})
+    assert wrong.status_code == 409
+    half = len(data) // 2
+    first = b.http.patch(f"/v1/blobs/{sha}", content=data[:half], headers={
+        "Upload-Offset": "0", "Upload-Length": str(len(data))})
+    assert (first.status_code, first.headers["Upload-Offset"]) == (204, str(half))
+    rest = b.http.patch(f"/v1/blobs/{sha}", content=data[half:], headers={
+        "Upload-Offset": str(half), "Upload-Length": str(len(data))})
+    assert rest.status_code == 204
+    assert b.http.head(f"/v1/blobs/{sha}").status_code == 200
+    [res] = b.push_ok([att])
+    assert res["status"] == "accepted"
+    assert b.http.get(f"/v1/blobs/{sha}").content == data

@@ -7,14 +7,10 @@ from __future__ import annotations
 import hashlib
 
 import httpx
-import pytest
 
 from tests.sync.devices import Devices, add_portfolio, blobs
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: GET /v1/blobs/{sha256} serves the bytes to "
-                   "anyone with a row in scope naming the sha256, and push accepts a row naming "
-                   "a file the caller never uploaded, so a known hash reads a file across scopes")
 def test_naming_a_known_sha256_does_not_read_another_scopes_file(live_server,  # type: ignore[no-untyped-def]
                                                                 devices: Devices) -> None:
     server = live_server("sqlite")
