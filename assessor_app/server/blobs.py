@@ -65,10 +65,9 @@ def _prove(s: Session, b: Blob, user_id: str, offset: int, data: bytes) -> int:
     end = offset + len(data)
     stored = b"".join(
         part[max(0, offset - start):max(0, end - start)]
-        for start, part in s.execute(select(BlobPart.start, BlobPart.data)
-                                     .where(BlobPart.sha256 == b.sha256)
-                                     .order_by(BlobPart.start)).all()
-        if start < end and start + len(part) > offset)
+        for start, part in s.execute(select(BlobPart.start, BlobPart.data).where(
+            BlobPart.sha256 == b.sha256, BlobPart.start < end,
+            BlobPart.start + func.length(BlobPart.data) > offset).order_by(BlobPart.start)))
     if stored != data:
         held.proved = 0
         raise BlobProblem(409, "sha256_mismatch", "The file's bytes do not match its sha256; "
