@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from assessor_app.services.reviews import ReviewService
     from assessor_app.services.search import SearchService
     from assessor_app.services.signing import SigningService
+    from assessor_app.services.sync import SyncService
     from assessor_app.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,17 @@ class AppContext:
 
         return SigningService(self.database, signing_secrets(
             self.database, lambda: self.secrets or keyring_secrets()))
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from assessor_app.services.signing import signing_secrets
+        from assessor_app.services.sync import SyncService
+
+        def secrets() -> SecretStore:
+            return self.secrets or keyring_secrets()
+
+        return SyncService(self.database, secrets,
+                           lambda: signing_secrets(self.database, secrets), self.paths.root)
 
     # The GUI's WorkbenchApi, delegated so the GUI sees one small object.
     def list_rows(self, today: date):  # type: ignore[no-untyped-def]
@@ -252,6 +264,7 @@ class StartupApi:
     signing = property(lambda self: self.context().signing)
     search = property(lambda self: self.context().search)
     retention = property(lambda self: self.context().retention)
+    sync = property(lambda self: self.context().sync)
 
     def warm_up(self) -> None:
         self.context()

@@ -72,15 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=["json"], default="json")
     ex.add_argument("--out", type=Path, required=True, metavar="FILE")
 
-    from assessor_app import cli_reports, cli_retention, cli_signing
+    from assessor_app import (
+        cli_backup,
+        cli_reports,
+        cli_retention,
+        cli_server,
+        cli_signing,
+        cli_sync,
+    )
 
     cli_signing.register(sub, _data_dir_option)
     _COMMANDS.update(cli_signing.COMMANDS)
-    _COMMANDS.update(cli_reports.register(sub, _data_dir_option))
-    _COMMANDS.update(cli_retention.register(sub, _data_dir_option))
-    from assessor_app import cli_backup
-
-    _COMMANDS.update(cli_backup.register(sub, _data_dir_option))
+    for module in (cli_reports, cli_sync, cli_server, cli_backup, cli_retention):
+        _COMMANDS.update(module.register(sub, _data_dir_option))
     return p
 
 

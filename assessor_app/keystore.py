@@ -232,3 +232,27 @@ def check_pin(store: SecretStore, pin: str) -> bool:
 
 def clear_pin(store: SecretStore) -> None:
     store.delete(PIN_ENTRY)
+# -- sync device tokens ------------------------------------------------------------------------
+SYNC_TOKEN_PREFIX = "sync-token:"
+
+
+def sync_token_name(server_id: str, device_id: str) -> str:
+    """One entry per enrolled device (two data folders on one computer each have their own)."""
+    return f"{SYNC_TOKEN_PREFIX}{server_id}:{device_id}"
+
+
+def save_sync_token(store: SecretStore, server_id: str, device_id: str, token: str) -> None:
+    """Keep a device token; fails clearly if the keyring does not keep it."""
+    name = sync_token_name(server_id, device_id)
+    store.set(name, token)
+    if store.get(name) != token:
+        raise KeyringUnavailable("The keyring did not keep this computer's sync token.",
+                                 "Check the keyring is unlocked and enrol again.")
+
+
+def load_sync_token(store: SecretStore, server_id: str, device_id: str) -> str | None:
+    return store.get(sync_token_name(server_id, device_id))
+
+
+def forget_sync_token(store: SecretStore, server_id: str, device_id: str) -> None:
+    store.delete(sync_token_name(server_id, device_id))

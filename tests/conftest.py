@@ -17,7 +17,10 @@ from keyring.errors import PasswordDeleteError
 from assessor_app.keystore import MemorySecretStore
 from assessor_app.paths import DataPaths, migrations_dir, resources_dir
 
-pytest_plugins = ["tests.review_demo"]  # demo-store fixtures: demo_folder, ctx, review_services
+pytest_plugins = [
+    "tests.review_demo",  # demo-store fixtures: demo_folder, ctx, review_services
+    "tests.sync_server",  # live_server: a real sync server on 127.0.0.1
+]
 
 
 class MemoryKeyring(KeyringBackend):

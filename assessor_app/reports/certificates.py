@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
@@ -178,3 +179,39 @@ def load_trust_file(path: str | Path) -> list[x509.Certificate]:
         raise TrustFileError(f"The trust file {p} cannot be read ({exc.strerror or exc}).",
                              "Check the path and try again.") from None
     return parse_certificates(data, f"The trust file {p}")
+
+
+# -- employer-issued certificates (sync enrolment) ---------------------------------------------
+class IssuedCertificateError(AppError):
+    """The certificate the employer's server sent does not fit the key or its CA."""
+
+    exit_code = 11
+
+
+def make_csr(pair: KeyPair) -> str:
+    """A PEM certificate signing request for the pair's key, naming its certificate's subject
+    (the employer's server writes the name and role from its own records)."""
+    csr = (x509.CertificateSigningRequestBuilder()
+           .subject_name(pair.certificate.subject)
+           .sign(pair.private_key, hashes.SHA256()))
+    return csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def accept_issued(pair: KeyPair, cert_pem_text: str, ca_pem_text: str) -> KeyPair:
+    """The pair with the employer-issued certificate, after checking it holds our key and is
+    signed by the employer's CA (so reports signed with it verify against that root)."""
+    try:
+        cert = x509.load_pem_x509_certificate(cert_pem_text.encode("ascii"))
+        ca = x509.load_pem_x509_certificate(ca_pem_text.encode("ascii"))
+    except ValueError:
+        raise IssuedCertificateError("The server's signing certificate could not be read.",
+                                     "Enrol again; if it keeps failing, tell your IT team.") from None
+    if cert.public_key().public_numbers() != pair.private_key.public_key().public_numbers():  # type: ignore[union-attr]
+        raise IssuedCertificateError("The server issued a certificate for another key.",
+                                     "Enrol again; if it keeps failing, tell your IT team.")
+    try:
+        cert.verify_directly_issued_by(ca)
+    except (ValueError, TypeError, InvalidSignature):
+        raise IssuedCertificateError("The server's certificate is not signed by its own CA.",
+                                     "Enrol again; if it keeps failing, tell your IT team.") from None
+    return KeyPair(pair.private_key, cert)

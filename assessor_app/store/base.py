@@ -25,6 +25,16 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_SINGLETON_NS = uuid.UUID("6f1d3c52-2a57-4f0e-9a43-5b0e8f9d2c11")
+
+
+def singleton_id(table: str, *key: str) -> str:
+    """The id of a row a unique key allows only one of (an enrolment's final assessment, an
+    imported framework version): every device makes the same id, so two made offline sync as
+    edits of one record (merged, or listed as conflicts) instead of colliding on the key."""
+    return str(uuid.uuid5(_SINGLETON_NS, "\x1f".join((table, *key))))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict: JSON, list: JSON}

@@ -67,7 +67,12 @@ class CatalogueRepository:
     def add(self, kind: str, ident: str, version: str, title: str, source_name: str,
             yaml_text: str, sha256: str) -> ImportedEntry:
         """Stage a new entry (flushed, not committed: the unit of work commits)."""
-        row = CatalogueEntry(kind=kind, ident=ident, version=version, title=title,
+        from assessor_app.store.base import new_id, singleton_id
+
+        cid = singleton_id("catalogue_entry", kind, ident, version)
+        if self._session.get(CatalogueEntry, cid) is not None:  # deleted once: a new row
+            cid = new_id()
+        row = CatalogueEntry(id=cid, kind=kind, ident=ident, version=version, title=title,
                              source_name=source_name, yaml_text=yaml_text, sha256=sha256)
         self._session.add(row)
         self._session.flush()

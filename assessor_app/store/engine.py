@@ -35,6 +35,10 @@ def make_engine(path: Path, key_hex: str, *, synchronous: str = "NORMAL") -> Eng
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN")
+        # A writer that reads first and runs beside the GUI's thread (sync) takes the write
+        # lock up front: engine.execution_options(sqlite_immediate=True). A deferred BEGIN
+        # would fail at once (SQLITE_BUSY_SNAPSHOT) if another thread committed in between.
+        immediate = conn.get_execution_options().get("sqlite_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine

@@ -142,7 +142,12 @@ def assessment_status(session: Session, enrolment_id: str) -> str:
 
 
 def add_assessment(session: Session, enrolment_id: str) -> AssessmentRecord:
-    f = FinalAssessment(enrolment_id=enrolment_id, judgements={}, status="draft")
+    from assessor_app.store.base import new_id, singleton_id
+
+    fid = singleton_id("final_assessment", enrolment_id)
+    if session.get(FinalAssessment, fid) is not None:  # that one was deleted: a new record
+        fid = new_id()
+    f = FinalAssessment(id=fid, enrolment_id=enrolment_id, judgements={}, status="draft")
     session.add(f)
     session.flush()
     return _assessment_record(f)

@@ -42,7 +42,9 @@ SPECS: tuple[TableSpec, ...] = (
     TableSpec("attachment", ("evidence_id", "evidence"), blob_column="content"),
     TableSpec("review", ("enrolment_id", "enrolment")),
     TableSpec("final_assessment", ("enrolment_id", "enrolment")),
-    TableSpec("document", ("enrolment_id", "enrolment"), blob_column="content", immutable=True),
+    # a document changes while unsigned (signature fields added); once a signature names it,
+    # it may only be appended to (a countersignature), which the server checks on the bytes
+    TableSpec("document", ("enrolment_id", "enrolment"), blob_column="content"),
     TableSpec("signature", ("document_id", "document"), immutable=True),
     # conflicts are rows too: the server writes them, every device in scope lists them,
     # and a person's resolution syncs back like any edit

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from assessor_app.ui.models.practitioner_list_model import RUNNING
+from assessor_app.ui.sync_ui import SyncUi
 from assessor_app.ui.tasks import DbRunner, Op
 from assessor_app.ui.views.practitioner_list import PractitionerListView
 
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.store_label)
         self._build_actions()
+        self.sync_ui = SyncUi(self, runner, refresh=self.refresh)  # indicator and Sync menu
         runner.unhandled_failure.connect(self._on_unhandled_failure)
 
     @property
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
             self._page_view.evidence.evidence_activated.connect(self.open_evidence)
             if self.api is not None:
                 self._page_view.set_services(self.runner, self.api)
+                self.sync_ui.watch_editors(self._page_view)
         return self._page_view
 
     # -- actions --------------------------------------------------------------
@@ -200,8 +203,10 @@ class MainWindow(QMainWindow):
     def set_api(self, api: WorkbenchApi) -> None:
         """Called once the store is open (on the GUI thread, after ``open_api`` ran on the DB thread)."""
         self.api = api
+        self.sync_ui.set_api(api)
         if self._page_view is not None:
             self._page_view.set_services(self.runner, api)
+            self.sync_ui.watch_editors(self._page_view)
         if not self.demo:
             self.store_label.setText("Store open")
         self.refresh()
@@ -226,6 +231,7 @@ class MainWindow(QMainWindow):
         people = f"{len(rows)} practitioner" + ("" if len(rows) == 1 else "s")
         self.counts_label.setText(f"{people} · {overdue} with overdue items")
         self.list_ready.emit()
+        self.sync_ui.list_shown()  # the list is on screen: now check in with the server
         warm_up = getattr(self.api, "warm_up", None)
         if callable(warm_up) and not self._warmed:
             # The list came from the quick start-up path: load the rest while the user reads it.
@@ -297,6 +303,7 @@ class MainWindow(QMainWindow):
         dialog.step_requested.connect(lambda step, d=dialog: self.step_evidence(d, step))
         dialog.editor.handover_requested.connect(
             lambda eid, d=dialog: (d.accept(), self.start_handover(eid)))
+        self.sync_ui.watch_saves(dialog.editor.saved)
         self.evidence_dialog = dialog
         dialog.open()
 
@@ -401,4 +408,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._page_op is not None:
             self._page_op.cancel()
+        self.sync_ui.stop()  # no sync thread outlives the window
         super().closeEvent(event)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assessor_app.store.base import Base, SyncMixin, utcnow
+from assessor_app.store.base import Base, SyncMixin
 
 
 class StoreMeta(Base):
@@ -58,16 +58,25 @@ class SyncState(Base):
     value: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class Conflict(Base):
-    """A hard sync conflict awaiting a person: both versions are kept."""
+class Conflict(SyncMixin, Base):
+    """A hard sync conflict awaiting a person: both versions are kept, so no text is lost.
+
+    Synced like any row (the server writes them, every device in scope lists them, a
+    resolution syncs back). Field names and meanings are shared with the server
+    (BRIEF-SYNC.md): values are JSON, ``resolved_at`` an ISO string so it travels unchanged.
+    """
 
     __tablename__ = "conflict"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    practitioner_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
     entity: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[str] = mapped_column(String(36))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
     field: Mapped[str] = mapped_column(String(64))
-    local_value: Mapped[dict] = mapped_column(JSON)
-    server_value: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    kept_value: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
+    other_value: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
+    base_value: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
+    other_user: Mapped[str] = mapped_column(String(200), default="")
+    other_device: Mapped[str] = mapped_column(String(200), default="")
+    resolution: Mapped[str] = mapped_column(String(16), default="")  # "" open / kept / other / merged
+    resolved_by: Mapped[str] = mapped_column(String(200), default="")
+    resolved_at: Mapped[str | None] = mapped_column(String(40), default=None)

@@ -1,0 +1,86 @@
+"""``assessor-app enrol`` and ``assessor-app sync``: parsing and output only.
+
+Services are imported inside the commands (no SQLAlchemy, httpx or Qt at parse time).
+Errors are ``AppError``s the CLI prints plainly (exit non-zero); a sync that fails
+part-way keeps everything already saved on this computer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+from collections.abc import Callable
+
+from assessor_app.paths import DataPaths
+
+
+def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+             data_dir_option: Callable[..., None]) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """Add ``enrol`` and ``sync`` to the top-level subparsers; returns their handlers."""
+    e = sub.add_parser(
+        "enrol", help="enrol this computer with your employer's sync server",
+        description="Exchange a one-time enrolment code (from your coordinator) for this "
+                    "computer's sync token, kept in the OS keyring.")
+    e.add_argument("--server", required=True, metavar="URL",
+                   help="the sync server's address, e.g. https://sync.example.org")
+    e.add_argument("--code", required=True, metavar="CODE", help="the one-time enrolment code")
+    e.add_argument("--ca-bundle", metavar="FILE", default=None,
+                   help="your employer's CA certificate (PEM), if the server uses its own CA")
+    e.add_argument("--device-name", metavar="NAME", default=None,
+                   help="a name for this computer (default: its host name)")
+    data_dir_option(e, top=False)
+    s = sub.add_parser("sync", help="send this computer's changes and fetch everyone else's",
+                       description="Push local changes to the sync server, then pull changes "
+                                   "made elsewhere.")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    data_dir_option(s, top=False)
+    return {"enrol": cmd_enrol, "sync": cmd_sync}
+
+
+def _open(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
+    from assessor_app import app
+
+    return app.open_context(DataPaths.resolve(args.data_dir), create=create)
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    ctx = _open(args, create=True)  # a new laptop enrols before it holds anything
+    try:
+        status = ctx.sync.enrol(args.server, args.code, args.device_name or platform.node()
+                                or "computer", args.ca_bundle)
+    finally:
+        ctx.close()
+    print(f"Enrolled with {status.server_url} as {status.user_name} ({status.role}).")
+    print(f"{status.waiting} change(s) wait to be sent: run 'assessor-app sync'.")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    ctx = _open(args)
+    try:
+        report = ctx.sync.sync()
+        status = ctx.sync.status()
+        reasons = ctx.sync.refusal_reasons() if report.refused else []
+    finally:
+        ctx.close()
+    if args.json:
+        print(json.dumps({"pushed": report.pushed, "pulled": report.pulled,
+                          "merged": report.merged, "conflicts": report.conflicts,
+                          "refused": report.refused, "seconds": round(report.seconds, 3),
+                          "waiting": status.waiting, "open_conflicts": status.conflicts,
+                          "refused_reasons": reasons}))
+        return 0
+    print(f"Synced with {status.server_url}: sent {report.pushed}, received {report.pulled}, "
+          f"merged {report.merged}, conflicts {report.conflicts}, refused {report.refused} "
+          f"({report.seconds:.1f} s).")
+    if status.conflicts:
+        print(f"{status.conflicts} conflict(s) need a decision: open the app's Conflicts view.")
+    if report.refused:
+        print(f"The server refused {report.refused} change(s); nothing was deleted from this "
+              "computer (a text the server would not take is kept as a conflict or waits here):")
+        for reason in reasons:
+            print(f"  - {reason}")
+    if status.waiting:
+        print(f"{status.waiting} change(s) still wait to be sent.")
+    return 0

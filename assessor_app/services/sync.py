@@ -1,0 +1,371 @@
+"""Sync with the employer's server: status, enrolment, push/pull, conflicts (BRIEF-SYNC.md API).
+
+``sync()`` runs on a background thread while the GUI's DB thread autosaves, so it
+shares no ORM objects and writes in short transactions (one per batch or page, the
+write lock taken up front). Push first, in batches of at most ``PUSH_BATCH`` rows
+(files uploaded before the rows that name them; the batch is saved with its id
+before it is sent, so a retry after a cut replays the same id), then pull pages
+until the server has no more, then fetch the files rows name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from assessor_app.errors import AppError, UsageError
+from assessor_app.keystore import (
+    SecretStore,
+    forget_sync_token,
+    load_sync_token,
+    save_sync_token,
+)
+from assessor_app.services import sync_conflicts
+from assessor_app.services.sync_conflicts import ConflictItem
+from assessor_app.services.sync_lock import SyncBusy, folder_lock
+from assessor_app.sync.client import (
+    NotEnrolled,
+    RequestRefused,
+    ServerFailed,
+    SyncClient,
+    check_url,
+)
+
+if TYPE_CHECKING:
+    from assessor_app.store.database import Database
+    from assessor_app.store.sync_repo import SyncRepository, Who
+
+__all__ = ["ConflictItem", "SyncBusy", "SyncProgress", "SyncReport", "SyncService", "SyncStatus"]
+
+PUSH_BATCH = 200
+#: a batch's rows are also cut by size: the server refuses bodies over MAX_BODY_BYTES (413)
+PUSH_BYTES = 8 * 1024 * 1024
+PULL_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    configured: bool
+    server_url: str
+    user_name: str
+    role: str
+    last_sync_at: datetime | None
+    last_error: str
+    waiting: int
+    conflicts: int
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: str  # "push" | "pull" | "files"
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    pulled: int
+    merged: int
+    conflicts: int
+    refused: int
+    seconds: float
+
+
+def _by_size(rows: list[dict[str, Any]], limit: int) -> list[list[dict[str, Any]]]:
+    """``rows`` in groups whose JSON stays under ``limit`` bytes (a larger row goes alone)."""
+    import json
+
+    groups: list[list[dict[str, Any]]] = []
+    size = 0
+    for row in rows:
+        n = len(json.dumps(row, default=str))
+        if not groups or size + n > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(row)
+        size += n
+    return groups
+
+
+@dataclass
+class _Counts:
+    pushed: int = 0
+    pulled: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    refused: int = 0
+    #: the server's reasons for refusals (distinct, in order), kept in ``last`` for the CLI
+    reasons: list[str] = field(default_factory=list)
+
+
+class SyncService:
+    def __init__(self, database: Database, secrets: Callable[[], SecretStore],
+                 signing_secrets: Callable[[], SecretStore] | None = None,
+                 root: Path | None = None) -> None:
+        self._db = database
+        self._secrets = secrets
+        self._signing_secrets = signing_secrets
+        self._root = root or database.paths.root
+        self._lock = threading.Lock()
+
+    # -- state -----------------------------------------------------------------------------
+    def _tx(self, actor: str = "sync"):  # type: ignore[no-untyped-def]
+        from assessor_app.store.sync_repo import sync_transaction
+
+        return sync_transaction(self._db, actor)
+
+    def _read(self, fn: Callable[[SyncRepository], Any]) -> Any:
+        from assessor_app.store.sync_repo import SyncRepository
+
+        with self._db.uow() as uow:
+            return fn(SyncRepository(uow.session))
+
+    def _server(self) -> dict[str, Any]:
+        server = self._read(lambda r: r.state("server"))
+        if not server:
+            raise NotEnrolled("This computer is not enrolled with a sync server.",
+                              "Enrol it first: assessor-app enrol --server URL --code CODE "
+                              "(your coordinator gives you the code).")
+        return server  # type: ignore[no-any-return]
+
+    def status(self) -> SyncStatus:
+        def read(repo: SyncRepository) -> tuple[Any, ...]:
+            return (repo.state("server"), repo.state("last"), repo.count_dirty(),
+                    repo.open_conflicts())
+
+        server, last, waiting, conflicts = self._read(read)
+        server, last = server or {}, last or {}
+        at = last.get("at")
+        return SyncStatus(bool(server), server.get("url", ""), server.get("user_name", ""),
+                          server.get("role", ""),
+                          datetime.fromisoformat(at) if at else None, last.get("error", ""),
+                          waiting, conflicts)
+
+    # -- enrolment -------------------------------------------------------------------------
+    def enrol(self, server_url: str, code: str, device_name: str,
+              ca_bundle: str | None = None) -> SyncStatus:
+        from assessor_app.services import sync_enrol
+        from assessor_app.sync.protocol import EnrolRequest
+
+        url = check_url(server_url)
+        code, device_name = code.strip(), device_name.strip()
+        if len(code) < 6:
+            raise UsageError("That enrolment code is too short.",
+                             "Copy the whole code your coordinator sent.")
+        if not device_name:
+            raise UsageError("Give this computer a name (e.g. 'work laptop').")
+        bundle = None
+        if ca_bundle:
+            path = Path(ca_bundle).expanduser().resolve()
+            if not path.is_file():
+                raise UsageError(f"There is no CA bundle at {path}.",
+                                 "Give the PEM file your IT team sent.")
+            bundle = str(path)
+        pending = sync_enrol.new_key(device_name)
+        with SyncClient(url, None, bundle) as client:
+            resp = client.enrol(EnrolRequest(code=code, device_name=device_name[:200],
+                                             csr_pem=pending.csr_pem))
+        who = resp.whoami
+        secrets = self._secrets()
+        save_sync_token(secrets, who.server_id, who.device_id, resp.token)
+        sync_enrol.save_ca(self._root, resp.ca_pem)
+        with self._tx("enrol") as repo:
+            before = repo.state("server") or {}
+            if before.get("server_id") not in (None, who.server_id):
+                repo.set_state("cursor", None)  # another server: start again from its beginning
+                repo.set_state("inbox", None)
+                repo.set_state("push", None)
+                repo.forget_revisions()
+            elif before.get("user_id") not in (None, who.user_id):
+                # another user of the same server sees other records, some written before the
+                # last user's cursor: pull from the beginning (rows already here are skipped)
+                repo.set_state("cursor", None)
+                repo.set_state("push", None)  # the server would not replay it for this user
+            repo.set_state("server", sync_enrol.server_state(url, bundle, device_name, resp))
+        if before.get("device_id") not in (None, who.device_id):
+            forget_sync_token(secrets, before.get("server_id", ""), before["device_id"])
+        if self._signing_secrets is not None:  # after the enrolment is kept: sync works anyway
+            sync_enrol.store_identity(self._db, self._signing_secrets(), pending, resp)
+        return self.status()
+
+    # -- sync ------------------------------------------------------------------------------
+    def sync(self, progress: Callable[[SyncProgress], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> SyncReport:
+        if not self._lock.acquire(blocking=False):
+            raise SyncBusy("A sync is already running.", "Wait for it to finish.")
+        try:
+            with folder_lock(self._root):
+                return self._sync(progress or (lambda _p: None), cancelled or (lambda: False))
+        finally:
+            self._lock.release()
+
+    def _sync(self, progress: Callable[[SyncProgress], None],
+              cancelled: Callable[[], bool]) -> SyncReport:
+        from assessor_app.store.sync_repo import Who
+
+        server = self._server()
+        token = load_sync_token(self._secrets(), server["server_id"], server["device_id"])
+        if not token:
+            raise NotEnrolled("This computer's sync token is not in the keyring.",
+                              "Enrol it again: assessor-app enrol --server URL --code CODE.")
+        who = Who(server.get("user_name", ""), server.get("device_name", ""))
+        started = time.monotonic()
+        counts = _Counts()
+        try:
+            with SyncClient(server["url"], token, server.get("ca_bundle")) as client:
+                made = self._push(client, counts, who, progress, cancelled)
+                if made and not cancelled():  # conflict rows made by refusals go out now
+                    self._push(client, counts, who, progress, cancelled)
+                if not cancelled():
+                    self._pull(client, counts, progress, cancelled)
+                if not cancelled():
+                    self._fetch_files(client, progress, cancelled)
+        except AppError as exc:
+            self._remember(counts, exc.message, ok=False)
+            raise
+        self._remember(counts, "", ok=True)
+        return SyncReport(counts.pushed, counts.pulled, counts.merged, counts.conflicts,
+                          counts.refused, time.monotonic() - started)
+
+    def refusal_reasons(self) -> list[str]:
+        """Why the server refused changes in the last sync (its own words, distinct)."""
+        last = self._read(lambda r: r.state("last")) or {}
+        return [str(r) for r in last.get("refused_reasons", [])]
+
+    def _remember(self, counts: _Counts, error: str, *, ok: bool) -> None:
+        with self._tx() as repo:
+            last = repo.state("last") or {}
+            if ok:
+                last["at"] = datetime.now(UTC).isoformat()
+            last.update(error=error, pushed=counts.pushed, pulled=counts.pulled,
+                        conflicts=counts.conflicts, refused_reasons=counts.reasons[:20])
+            repo.set_state("last", last)
+
+    def _push(self, client: SyncClient, counts: _Counts, who: Who,
+              progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> int:
+        """Push every dirty row; returns how many conflict rows settling made here."""
+        made = 0
+        with self._tx() as repo:
+            in_flight = repo.state("push")
+            keys = repo.dirty_keys()
+        if in_flight:  # a batch that may have reached the server: replay it, same id
+            try:
+                made += self._send(client, in_flight["batch_id"], in_flight["rows"], counts, who)
+            except RequestRefused:
+                # the server will not take that batch again as it was (its rows are still
+                # dirty here, so they go out below in fresh batches: nothing is lost)
+                with self._tx() as repo:
+                    repo.set_state("push", None)
+        total = len(keys)
+        progress(SyncProgress("push", 0, total))
+        for start in range(0, total, PUSH_BATCH):
+            if cancelled():
+                return made
+            with self._tx() as repo:  # a write: text the server cannot store is cleaned
+                rows = repo.read_rows(keys[start:start + PUSH_BATCH], dirty_only=True)
+            for group in _by_size(rows, PUSH_BYTES):
+                if cancelled():
+                    return made
+                batch_id = str(uuid.uuid4())
+                with self._tx() as repo:
+                    repo.set_state("push", {"batch_id": batch_id, "rows": group})
+                made += self._send(client, batch_id, group, counts, who)
+            progress(SyncProgress("push", min(start + PUSH_BATCH, total), total))
+        return made
+
+    def _send(self, client: SyncClient, batch_id: str, rows: list[dict[str, Any]],
+              counts: _Counts, who: Who) -> int:
+        from assessor_app.store.sync_rows import shape
+        from assessor_app.sync.protocol import PushBatch, Row
+
+        for r in rows:  # files first: the server refuses a row naming bytes it does not have
+            sh = shape(r["table"])
+            if sh.blob_column and not r["deleted"]:
+                data = self._read(lambda repo, r=r: repo.blob(r["table"], r["id"]))
+                # the row may name an older file than the one held now (a batch replayed after
+                # the file changed): bytes under another sha256 would never be taken
+                if data is not None and hashlib.sha256(data).hexdigest() == r["fields"]["sha256"]:
+                    client.upload_blob(r["fields"]["sha256"], data)
+        resp = client.push(PushBatch(batch_id=batch_id, rows=[Row.model_validate(r) for r in rows]))
+        by_key = {(r["table"], r["id"]): r for r in rows}
+        made = 0
+        with self._tx() as repo:
+            repo.prefetch(list(by_key))
+            for res in resp.results:
+                sent = by_key.get((res.table, res.id))
+                if sent is None:
+                    continue
+                row = res.row.model_dump() if res.row is not None else None
+                settled = repo.settle(sent, res.status, res.rev, row, who)
+                # conflict rows made here (a refusal, or an edit typed while the batch was
+                # out meeting a value the server kept) go out in this sync's second push
+                counts.conflicts += len(settled.conflicts)
+                made += len(settled.conflicts)
+                if res.status == "refused":
+                    counts.refused += 1
+                    if res.reason and res.reason not in counts.reasons:
+                        counts.reasons.append(res.reason)
+                else:
+                    counts.pushed += 1
+                    counts.merged += res.status == "merged"
+                    counts.conflicts += len(res.conflict_ids)
+            repo.set_state("push", None)
+        return made
+
+    def _pull(self, client: SyncClient, counts: _Counts,
+              progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> None:
+        cursor = self._read(lambda r: (r.state("cursor") or {}).get("cursor", "0"))
+        start = int(cursor) if str(cursor).isdigit() else 0
+        while not cancelled():
+            page = client.pull(cursor, PULL_LIMIT)
+            rows = [r.model_dump() for r in page.rows]
+            with self._tx() as repo:
+                stats = repo.apply_page(rows)
+                repo.set_state("cursor", {"cursor": page.cursor})
+            counts.pulled += stats.applied
+            if page.more and page.cursor == cursor and not rows:
+                raise ServerFailed("The sync server keeps sending the same empty page.",
+                                   "Try again later; tell your IT team if it keeps happening.")
+            cursor = page.cursor
+            done = int(cursor) - start if cursor.isdigit() else 0
+            progress(SyncProgress("pull", done, max(done, page.head - start)))
+            if not page.more:
+                return
+
+    def _fetch_files(self, client: SyncClient, progress: Callable[[SyncProgress], None],
+                     cancelled: Callable[[], bool]) -> None:
+        missing: list[str] = self._read(lambda r: r.missing_blobs())
+        for i, sha in enumerate(missing):
+            if cancelled():
+                return
+            progress(SyncProgress("files", i, len(missing)))
+            try:
+                data = client.download_blob(sha)
+            except RequestRefused:
+                continue  # not on the server (yet): asked for again next time
+            if hashlib.sha256(data).hexdigest() != sha:
+                continue
+            with self._tx() as repo:
+                repo.fill_blob(sha, data)
+        progress(SyncProgress("files", len(missing), len(missing)))
+
+    # -- conflicts -------------------------------------------------------------------------
+    def conflicts(self) -> list[ConflictItem]:
+        """Open conflicts, oldest first, with what a person needs to decide."""
+        return sync_conflicts.open_conflicts(self._db)
+
+    def resolve(self, conflict_id: str, choice: Literal["kept", "other", "merged"],
+                merged_text: str | None = None) -> None:
+        """Settle a conflict: keep the record's value, take the other one, or a merged text.
+        The record edit and the resolution are one change, pushed at the next sync."""
+        server = self._read(lambda r: r.state("server")) or {}
+        sync_conflicts.resolve(self._db, server.get("user_name", "") or "this device",
+                               conflict_id, choice, merged_text)

@@ -1,0 +1,95 @@
+"""Enrolment: a one-time code → a device token (keyring) and an employer-issued signing key.
+
+The signing key is made here, on the device; only its CSR goes to the server, whose
+CA signs it. The private key is stored encrypted like every signing identity
+(``services/signing.py``), marked ``issuer="employer"``, and the employer's root
+certificate is kept beside the store (``employer-ca.pem``) so reports signed with
+it verify against that root (``assessor-app verify --trust employer-ca.pem``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assessor_app.errors import AppError
+from assessor_app.keystore import SecretStore
+from assessor_app.reports import certificates
+from assessor_app.sync.protocol import EnrolResponse
+
+if TYPE_CHECKING:
+    from assessor_app.store.database import Database
+
+CA_FILE = "employer-ca.pem"
+#: server roles → the signing role their certificate names (coordinators do not sign reports)
+SIGNING_ROLES = {"assessor": "assessor", "manager": "manager", "practitioner": "practitioner"}
+
+
+@dataclass
+class PendingKey:
+    """A fresh key made before enrolment; its CSR goes with the code."""
+
+    pair: certificates.KeyPair
+    csr_pem: str
+
+
+def new_key(device_name: str) -> PendingKey:
+    pair = certificates.create_identity(device_name or "device", "assessor")
+    return PendingKey(pair, certificates.make_csr(pair))
+
+
+def save_ca(root: Path, ca_pem: str) -> Path:
+    path = root / CA_FILE
+    tmp = path.with_suffix(".pem.part")
+    tmp.write_text(ca_pem, encoding="ascii")
+    tmp.replace(path)
+    return path
+
+
+def store_identity(database: Database, signing_secrets: SecretStore, pending: PendingKey,
+                   resp: EnrolResponse) -> str | None:
+    """Keep the employer-issued identity (retiring the user's previous one for that role);
+    returns its id, or None when the server issued no certificate (e.g. a coordinator)."""
+    from assessor_app.services.signing import secret_name
+    from assessor_app.store.signing_repo import SigningRepository
+    from assessor_app.store.sync_repo import SyncRepository
+
+    who = resp.whoami
+    role = SIGNING_ROLES.get(who.role)
+    if not resp.cert_pem or role is None:
+        return None
+    pair = certificates.accept_issued(pending.pair, resp.cert_pem, resp.ca_pem)
+    ident_id = str(uuid.uuid4())
+    passphrase = certificates.new_passphrase()
+    signing_secrets.set(secret_name(ident_id), passphrase)
+    if signing_secrets.get(secret_name(ident_id)) != passphrase:
+        raise AppError("The keyring did not keep the new signing key's passphrase.",
+                       "Check the keyring is unlocked and enrol again.")
+    with database.uow("enrol") as uow:
+        if role == "practitioner" and who.practitioner_id:
+            kind, subject = "practitioner", who.practitioner_id
+        else:
+            person = SyncRepository(uow.session).person_named(who.user_name)
+            kind, subject = "person", person or who.user_id
+        repo = SigningRepository(uow.session)
+        old = repo.current(kind, subject, role)
+        if old is not None:
+            repo.retire(old.id)
+        repo.add(identity_id=ident_id, subject_kind=kind, subject_id=subject,
+                 name=who.user_name, role=role, registration_number="",
+                 cert_pem=certificates.cert_pem(pair.certificate),
+                 key_pem_encrypted=certificates.encrypt_key(pair, passphrase),
+                 fingerprint=certificates.fingerprint(pair.certificate), issuer="employer")
+        uow.commit()
+    return ident_id
+
+
+def server_state(url: str, ca_bundle: str | None, device_name: str,
+                 resp: EnrolResponse) -> dict[str, Any]:
+    who = resp.whoami
+    return {"url": url, "ca_bundle": ca_bundle, "device_id": who.device_id,
+            "device_name": device_name, "user_id": who.user_id, "user_name": who.user_name,
+            "role": who.role, "server_id": who.server_id, "practitioner_id": who.practitioner_id,
+            "ca_pem": resp.ca_pem}
