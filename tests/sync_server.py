@@ -28,6 +28,11 @@ PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
+
+#: a stopped PostgreSQL hides every PostgreSQL test: fail and say how to start it
+PG_DOWN = ("PostgreSQL is not running on 127.0.0.1:5432; start it with "
+           "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start")
+
 def postgres_available() -> bool:
     try:
         import psycopg
@@ -178,7 +183,7 @@ class _Factory:
             raise ValueError(f"unknown backend {backend!r}")
         if backend == "postgresql" and kw.get("database_url") is None:
             if not postgres_available():
-                pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+                pytest.fail(PG_DOWN)
             name, url = create_pg_database()
             self.databases.append(name)
             kw["database_url"] = url

@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from assessor_app.server import migrate
 from assessor_app.server.db import make_engine
 from tests.server.conftest import Device, new_id, practitioner_tree, row, unique
-from tests.sync_server import create_pg_database, drop_pg_database, postgres_available
+from tests.sync_server import PG_DOWN, create_pg_database, drop_pg_database, postgres_available
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -23,7 +23,7 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignor
         engine.dispose()
         return
     if not postgres_available():
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+        pytest.fail(PG_DOWN)
     name, url = create_pg_database()
     engine = make_engine(url)
     yield engine
