@@ -146,6 +146,24 @@ class _Checker:
             raise self.fail(node, f"{what} must be at most {maximum:g} (it is {value:g})")
         return value
 
+    def document(self, text: str, keys: tuple[tuple[str, ...], tuple[str, ...]],
+                 kind: str) -> dict[str, Node]:
+        """A whole data file of one ``kind`` (feedback sets, review criteria): its top mapping,
+        or a CatalogueError with the line for bad YAML, an empty file or another kind."""
+        try:
+            root = yaml.compose(text, Loader=_LOADER)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise CatalogueError(self.where, mark.line + 1 if mark else None,
+                                 f"not valid YAML ({getattr(exc, 'problem', '') or exc})") from None
+        if root is None:
+            raise CatalogueError(self.where, None, "the file is empty")
+        top = self.mapping(root, "the file", keys)
+        found = self.text(top["kind"], "'kind'")
+        if found != kind:
+            raise self.fail(top["kind"], f"'kind' must be {kind} (it is '{found}')")
+        return top
+
     def unique(self, seen: dict[str, str], value: str, node: Node, what: str, group: str) -> None:
         if value in seen:
             raise self.fail(node, f"{what} '{value}' is used twice ({seen[value]} and {group})")

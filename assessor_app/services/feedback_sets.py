@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from yaml.nodes import Node
 
 from assessor_app.domain.feedback_sets import (
@@ -21,7 +20,7 @@ from assessor_app.domain.feedback_sets import (
     TextPrompt,
 )
 from assessor_app.errors import CatalogueError
-from assessor_app.services.catalogue_loader import _LOADER, MAX_TITLE, _Checker
+from assessor_app.services.catalogue_loader import MAX_TITLE, _Checker
 
 FORMATS = ("adult form", "easy-read", "child version")
 ORDER = ("adult", "easy-read", "child")  # how the assessor's list shows them
@@ -95,18 +94,7 @@ def _prompts(c: _Checker, node: Node) -> tuple[TextPrompt, ...]:
 def parse_feedback_set(text: str, where: str) -> FeedbackSet:
     """One file's text → its set; CatalogueError naming ``where`` and the line."""
     c = _Checker(where)
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise CatalogueError(where, mark.line + 1 if mark else None,
-                             f"not valid YAML ({getattr(exc, 'problem', '') or exc})") from None
-    if root is None:
-        raise CatalogueError(where, None, "the file is empty")
-    top = c.mapping(root, "the file", _KEYS)
-    kind = c.text(top["kind"], "'kind'")
-    if kind != "feedback_set":
-        raise c.fail(top["kind"], f"'kind' must be feedback_set (it is '{kind}')")
+    top = c.document(text, _KEYS, "feedback_set")
     words = {key: c.text(top[key], f"'{key}'", MAX_WORDING) for key in _TEXTS}
     return FeedbackSet(
         id=c.ident(top["id"], "'id'"), title=c.text(top["title"], "'title'", MAX_TITLE),

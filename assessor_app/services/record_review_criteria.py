@@ -9,13 +9,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from yaml.nodes import Node
 
 from assessor_app.domain.record_review import Choice, Criterion, ReviewCriteria
 from assessor_app.errors import CatalogueError
 from assessor_app.paths import resources_dir
-from assessor_app.services.catalogue_loader import _LOADER, MAX_TITLE, _Checker
+from assessor_app.services.catalogue_loader import MAX_TITLE, _Checker
 
 _KEYS = (("kind", "id", "version", "title", "scale", "criteria", "grades"), ("note",))
 MAX_CRITERIA = 30
@@ -56,18 +55,7 @@ def _criteria(c: _Checker, node: Node) -> tuple[Criterion, ...]:
 def parse_criteria(text: str, where: str) -> ReviewCriteria:
     """One file's text → its criteria; CatalogueError naming ``where`` and the line."""
     c = _Checker(where)
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise CatalogueError(where, mark.line + 1 if mark else None,
-                             f"not valid YAML ({getattr(exc, 'problem', '') or exc})") from None
-    if root is None:
-        raise CatalogueError(where, None, "the file is empty")
-    top = c.mapping(root, "the file", _KEYS)
-    kind = c.text(top["kind"], "'kind'")
-    if kind != "record_review_criteria":
-        raise c.fail(top["kind"], f"'kind' must be record_review_criteria (it is '{kind}')")
+    top = c.document(text, _KEYS, "record_review_criteria")
     return ReviewCriteria(
         id=c.ident(top["id"], "'id'"), version=c.text(top["version"], "'version'", 32),
         title=c.text(top["title"], "'title'", MAX_TITLE),
