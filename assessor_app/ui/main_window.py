@@ -11,19 +11,21 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
-from assessor_app.ui.models.practitioner_list_model import RUNNING
-from assessor_app.ui.sync_ui import SyncUi
-from assessor_app.ui.tasks import DbRunner, Op
-from assessor_app.ui.views.practitioner_list import PractitionerListView
+# ``Qt`` (the namespace) is imported inside the methods: its first import builds every one of
+# its enums (~11 ms), which the first paint need not wait for. Same for QAction & co.
+if TYPE_CHECKING:  # the views and DTO modules load after the first paint
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+    from PySide6.QtWidgets import QSplitter
 
-if TYPE_CHECKING:  # the DTO modules load with the store, after the first paint
     from assessor_app.domain.dto import PractitionerPage, PractitionerRow
     from assessor_app.ui.api import WorkbenchApi
     from assessor_app.ui.preferences import Preferences
+    from assessor_app.ui.sync_ui import SyncUi
+    from assessor_app.ui.tasks import DbRunner, Op
+    from assessor_app.ui.views.practitioner_list import PractitionerListView
     from assessor_app.ui.views.practitioner_page import PractitionerPageView
 
 APP_TITLE = "Assessor workbench"
@@ -54,16 +56,23 @@ class MainWindow(QMainWindow):
     first_painted = Signal()
     list_ready = Signal()
     page_ready = Signal(str)  # enrolment id
+    # built by ``complete()``
+    list_view: PractitionerListView
+    splitter: QSplitter
+    sync_ui: SyncUi
 
     def __init__(self, runner: DbRunner, *, today: Callable[[], date] = date.today,
                  demo: bool = False, title: str = APP_TITLE,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, deferred: bool = False) -> None:
+        """``deferred``: build only the shell (title, menu titles, status bar, a placeholder)
+        so the window can paint at once; ``complete()`` builds the rest (start-up, issue 2)."""
         super().__init__(parent)
         self.runner = runner
         self.api: WorkbenchApi | None = None
         self.demo = demo
         self._today = today
         self._painted = False
+        self._completed = False
         self._page_op: Op | None = None
         self._open_enrolment: str | None = None
         self.evidence_dialog: QWidget | None = None  # the last editor window opened
@@ -74,14 +83,12 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(title)
         self.resize(1280, 800)
 
-        self.list_view = PractitionerListView(self)
-        self._page_view: PractitionerPageView | None = None  # built on first open (start-up time)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.list_view)
-        self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
-        self.list_view.open_requested.connect(self.open_practitioner)
-
+        bar = self.menuBar()  # the titles now, so the bar does not jump when the rest arrives
+        self.file_menu = bar.addMenu("&File")
+        self.go_menu = bar.addMenu("&Go")
+        self.evidence_menu = bar.addMenu("&Evidence")
+        self.sync_menu = bar.addMenu("S&ync")
+        self.help_menu = bar.addMenu("&Help")
         self.store_label = QLabel("Opening your store…", self)
         self.store_label.setAccessibleName("Store status")
         self.counts_label = QLabel("", self)
@@ -94,9 +101,42 @@ class MainWindow(QMainWindow):
             self.store_label.setToolTip("This store holds made-up people for trying the app out")
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.store_label)
+        self._page_view: PractitionerPageView | None = None  # built on first open (start-up time)
+        if deferred:  # replaced by the list in ``complete()``; a style sheet, not Qt enums
+            placeholder = QLabel("Opening your store…", self)
+            placeholder.setObjectName("shellPlaceholder")
+            placeholder.setStyleSheet("#shellPlaceholder { background: palette(base);"
+                                      " color: palette(placeholder-text);"
+                                      " qproperty-alignment: AlignCenter; }")
+            placeholder.setAccessibleName("Practitioner list")
+            self.setCentralWidget(placeholder)
+        else:
+            self.complete()
+
+    def complete(self) -> None:
+        """The list, the menus' actions and the sync parts (after the first paint when deferred)."""
+        if self._completed:
+            return
+        self._completed = True
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QSplitter
+
+        from assessor_app.ui.sync_ui import SyncUi
+        from assessor_app.ui.views.practitioner_list import PractitionerListView
+
+        self.list_view = PractitionerListView(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.list_view)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)  # the placeholder, if any, is deleted
+        self.list_view.open_requested.connect(self.open_practitioner)
         self._build_actions()
-        self.sync_ui = SyncUi(self, runner, refresh=self.refresh)  # indicator and Sync menu
-        runner.unhandled_failure.connect(self._on_unhandled_failure)
+        self.sync_ui = SyncUi(self, self.runner, refresh=self.refresh)  # indicator and Sync menu
+        self.runner.unhandled_failure.connect(self._on_unhandled_failure)
+
+    @property
+    def completed(self) -> bool:
+        return self._completed
 
     @property
     def page_view(self) -> PractitionerPageView:
@@ -117,8 +157,10 @@ class MainWindow(QMainWindow):
 
     # -- actions --------------------------------------------------------------
     def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        go_menu = self.menuBar().addMenu("&Go")
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction, QKeySequence
+
+        file_menu, go_menu = self.file_menu, self.go_menu
 
         def action(menu_text: str, shortcut: QKeySequence | str, slot: Callable[[], object],
                    tip: str, menu: object) -> QAction:
@@ -150,7 +192,7 @@ class MainWindow(QMainWindow):
                                   "Close the page and show the full list", go_menu)
         self.search_action = action("&Search all evidence…", "Ctrl+F", self.open_search,
                                     "Find words in any piece of evidence", go_menu)
-        evidence_menu = self.menuBar().addMenu("&Evidence")
+        evidence_menu = self.evidence_menu
         self.new_observation_action = action(
             "New direct &observation", "Ctrl+Shift+O", lambda: self.new_evidence("observation"),
             "Record a direct observation for the open practitioner", evidence_menu)
@@ -169,7 +211,9 @@ class MainWindow(QMainWindow):
 
     def _build_help_menu(self, action: Callable[..., QAction]) -> None:
         """Help: F1 works in every window of the app (editors and dialogs too)."""
-        help_menu = self.menuBar().addMenu("&Help")
+        from PySide6.QtCore import Qt
+
+        help_menu = self.help_menu
         self.help_action = action("&Help for this view", "F1", self.show_help,
                                   "What this view is for and its keys", help_menu)
         self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -193,6 +237,8 @@ class MainWindow(QMainWindow):
         self.help_dialog = show_help(self, "keyboard-shortcuts")
 
     def show_about(self) -> None:
+        from PySide6.QtCore import Qt
+
         from assessor_app.ui.views.about_dialog import AboutDialog
 
         dialog = AboutDialog(self)
@@ -202,6 +248,7 @@ class MainWindow(QMainWindow):
     # -- store and data -------------------------------------------------------
     def set_api(self, api: WorkbenchApi) -> None:
         """Called once the store is open (on the GUI thread, after ``open_api`` ran on the DB thread)."""
+        self.complete()
         self.api = api
         self.sync_ui.set_api(api)
         if self._page_view is not None:
@@ -212,6 +259,7 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def show_store_error(self, text: str) -> None:
+        self.complete()
         self.store_label.setText("Store not open")
         self.list_view.set_status_text(text)
 
@@ -227,6 +275,8 @@ class MainWindow(QMainWindow):
 
     def _on_rows(self, rows: list[PractitionerRow]) -> None:
         self.list_view.set_rows(rows, self._today())
+        from assessor_app.ui.models.practitioner_list_model import RUNNING
+
         overdue = sum(1 for r in rows if r.overdue and r.status in RUNNING)
         people = f"{len(rows)} practitioner" + ("" if len(rows) == 1 else "s")
         self.counts_label.setText(f"{people} · {overdue} with overdue items")
@@ -248,6 +298,8 @@ class MainWindow(QMainWindow):
             .on_success(lambda page: self._on_page(page, focus)).on_failure(self._on_failure)
 
     def _on_page(self, page: PractitionerPage, focus: bool) -> None:
+        from PySide6.QtCore import Qt
+
         self._page_op = None
         self._open_enrolment = page.row.enrolment_id
         self.page_view.show_page(page)
@@ -264,6 +316,8 @@ class MainWindow(QMainWindow):
     # -- evidence editors -----------------------------------------------------
     def open_search(self) -> None:
         """Ctrl+F: search every piece of evidence; a chosen result opens its page and editor."""
+        from PySide6.QtCore import Qt
+
         if self.api is None:
             self.statusBar().showMessage("Your store is still opening…", 3000)
             return
@@ -292,6 +346,8 @@ class MainWindow(QMainWindow):
 
     def open_evidence(self, evidence_id: str) -> None:
         """The evidence's editor in a window; closing it (everything is saved) refreshes the page."""
+        from PySide6.QtCore import Qt
+
         if self.api is None:
             return
         from assessor_app.ui.views.evidence_editor import EvidenceDialog
@@ -356,6 +412,8 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Ctrl+,: the settings dialog (its changes apply at once where practical)."""
+        from PySide6.QtCore import Qt
+
         from assessor_app.ui.views.settings_dialog import SettingsDialog
 
         if self.preferences is None:
@@ -379,6 +437,8 @@ class MainWindow(QMainWindow):
         self.list_view.focus_list()
 
     def focus_page(self) -> None:
+        from PySide6.QtCore import Qt
+
         if self.page_open:
             self.page_view.first_focus_widget().setFocus(Qt.FocusReason.ShortcutFocusReason)
         else:
@@ -408,5 +468,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._page_op is not None:
             self._page_op.cancel()
-        self.sync_ui.stop()  # no sync thread outlives the window
+        if self._completed:
+            self.sync_ui.stop()  # no sync thread outlives the window
         super().closeEvent(event)

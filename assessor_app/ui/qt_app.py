@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ def exit_code_for(exc: BaseException) -> int:
 
 
 def build_start_error_box(exc: BaseException, parent: QWidget | None = None) -> QMessageBox:
+    from PySide6.QtCore import Qt  # not at import: the namespace's enums cost ~11 ms
+
     message, hint = start_error_text(exc)
     box = QMessageBox(QMessageBox.Icon.Critical, "Assessor workbench", message,
                       QMessageBox.StandardButton.Close, parent)
@@ -112,6 +114,8 @@ def use_bundled_font_if_needed(app: QApplication) -> str:
     return "bundled"
 def show_settings_notice(text: str, parent: QWidget) -> QMessageBox:
     """Once, after a bad settings file was kept aside (or bad values replaced)."""
+    from PySide6.QtCore import Qt
+
     box = QMessageBox(QMessageBox.Icon.Information, "Assessor workbench", text,
                       QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
@@ -129,15 +133,28 @@ def install_error_dialog(window: QWidget) -> None:
     install_excepthook(lambda: window)
 
 
-#: modules the first paint must not wait for (tests/e2e/test_first_paint_imports.py)
+#: modules the first paint must not wait for (tests/e2e/test_first_paint_imports.py); the
+#: views come with the rest of the window, just after it (``MainWindow.complete``)
 SLOW_MODULES = ("sqlalchemy", "alembic", "reportlab", "pyhanko", "httpx", "keyring",
-                "dataclasses", "pydantic", "fastapi", "cryptography", "yaml")
+                "dataclasses", "pydantic", "fastapi", "cryptography", "yaml",
+                "assessor_app.ui.views.practitioner_list", "assessor_app.ui.sync_ui")
+
+
+def slow_parts_loaded() -> list[str]:
+    """What the first paint waited for that it need not have: SLOW_MODULES already imported,
+    and ``Qt.namespace`` when PySide6 has built the ``Qt`` namespace (its first use builds
+    every one of its ~120 enums, ~11 ms)."""
+    loaded = [m for m in SLOW_MODULES if m in sys.modules]
+    core = sys.modules.get("PySide6.QtCore")
+    if core is not None and "Qt" in vars(core):
+        loaded.append("Qt.namespace")
+    return loaded
 
 
 def _probe(event: str) -> None:
     print(f"{event} {seconds_since_start():.3f}", flush=True)
     if event == "first_paint" and os.environ.get(PROBE_ENV + "_MODULES") == "1":
-        loaded = [m for m in SLOW_MODULES if m in sys.modules]
+        loaded = slow_parts_loaded()
         print(f"loaded_at_first_paint {','.join(loaded) or '-'}", file=sys.stderr, flush=True)
 
 
@@ -159,22 +176,23 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
     app.setDesktopFileName("assessor-app")  # matches packaging/linux/assessor-app.desktop
     use_bundled_font_if_needed(app)
 
+    from assessor_app.settings import Settings
     from assessor_app.ui.main_window import MainWindow
     from assessor_app.ui.tasks import DbRunner
+    from assessor_app.ui.theme import apply_theme
 
     probe = os.environ.get(PROBE_ENV) == "1"
     quit_after_probe = probe and os.environ.get(PROBE_QUIT_ENV) == "1"
-    from assessor_app.settings import Settings
-    from assessor_app.ui.preferences import Preferences
-
-    prefs = Preferences(settings.settings if settings else Settings())
-    prefs.apply_theme()  # before any widget exists: no flash of the wrong theme, no repaint
+    current = settings.settings if settings else Settings()
+    # before any widget exists: no flash of the wrong theme, no repaint
+    apply_theme(current.theme, follow=False)
     runner = DbRunner()
+    # Only the shell is built before the first paint; the list, the menus' actions and the
+    # preferences follow in the next turn of the event loop (``finish_building``).
     window = MainWindow(runner, today=(lambda: today) if today else date.today,
-                        demo=demo, title=title)
+                        demo=demo, title=title, deferred=True)
+    prefs: Any = None
     state: dict[str, Any] = {"opening": False, "api": None, "listed": False}
-    prefs.setParent(window)
-    window.preferences = prefs
     previous_hook = sys.excepthook
 
     def on_open(api: WorkbenchApi) -> None:
@@ -207,13 +225,25 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         state["opening"] = True
         runner.run_op(open_api).on_success(on_open).on_failure(on_open_failed)
 
+    def finish_building() -> None:
+        nonlocal prefs
+        window.complete()
+        if prefs is None:
+            from assessor_app.ui.preferences import Preferences
+
+            prefs = Preferences(current, parent=window)
+            window.preferences = prefs
+            prefs.attach(window, runner)  # idle lock: may ask the keyring
+
     def on_first_paint() -> None:
         if probe:
             _probe("first_paint")
+        # After this paint has reached the screen: the store starts opening on the DB thread
+        # while the GUI thread builds the rest of the window.
+        QTimer.singleShot(0, open_store)
+        QTimer.singleShot(0, finish_building)
         # the icon's PNGs load after the first paint: title bars and task bars pick it up
         QTimer.singleShot(0, lambda: app.setWindowIcon(app_icon()))
-        QTimer.singleShot(0, open_store)  # after this paint has reached the screen
-        QTimer.singleShot(0, lambda: prefs.attach(window, runner))  # idle lock: may ask the keyring
         QTimer.singleShot(0, lambda: install_error_dialog(window))
         if settings is not None and settings.notice and not quit_after_probe:
             QTimer.singleShot(0, lambda: show_settings_notice(settings.notice, window))
@@ -233,7 +263,8 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
     window.list_ready.connect(on_list_ready)
     # Timers belong to the window, so none outlives this call (tests run several in one process).
     fallback = QTimer(window, singleShot=True, interval=1500)
-    fallback.timeout.connect(open_store)  # in case the window is never painted (minimised)
+    fallback.timeout.connect(finish_building)  # in case the window is never painted (minimised)
+    fallback.timeout.connect(open_store)
     fallback.start()
     if quit_after_probe:
         watchdog = QTimer(window, singleShot=True, interval=PROBE_WATCHDOG_MS)
@@ -244,7 +275,7 @@ def run_gui(open_api: Callable[[], WorkbenchApi], *, title: str = "Assessor work
         code = app.exec()
     finally:
         sys.excepthook = previous_hook
-        if prefs.idle_lock is not None:
+        if prefs is not None and prefs.idle_lock is not None:
             prefs.idle_lock.shutdown()
         close = getattr(state["api"], "close", None)
         runner.shutdown(final=close if callable(close) else None)

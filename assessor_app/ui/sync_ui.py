@@ -38,7 +38,7 @@ class SyncUi(QObject):
         self.conflicts_dialog: ConflictsDialog | None = None
         self.enrol_dialog: EnrolDialog | None = None
         self._indicator: SyncStatusIndicator | None = None  # built on first use, after the paint
-        menu = window.menuBar().addMenu("S&ync")
+        menu = getattr(window, "sync_menu", None) or window.menuBar().addMenu("S&ync")
         self.menu = menu
 
         def action(text: str, shortcut: str, slot: Callable[[], object], tip: str) -> QAction:

@@ -8,7 +8,6 @@ meaning colours switch with it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -45,20 +44,30 @@ def light_palette(app: QApplication) -> QPalette:
 
 
 def system_is_dark(app: QApplication) -> bool:
+    from PySide6.QtCore import Qt  # the namespace's first import builds its enums (~11 ms)
+
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
-def apply_theme(theme: str, app: QApplication | None = None) -> None:
-    """"system", "light" or "dark"; takes effect at once, in every open window."""
+def apply_theme(theme: str, app: QApplication | None = None, *, follow: bool = True) -> None:
+    """"system", "light" or "dark"; takes effect at once, in every open window.
+
+    ``follow=False`` (start-up, before the first paint): a "system" theme trusts the palette
+    Qt chose and is checked against the OS scheme later (``Preferences.attach``); asking for
+    the scheme costs the first paint ~11 ms. Where the platform reports Dark but leaves a
+    light palette, the first frame is light.
+    """
     app = app or QApplication.instance()  # type: ignore[assignment]
-    if app is None:
-        return
+    if app is None or (theme == "system" and not follow):
+        return  # nothing to change yet: Qt's own palette stands until it is checked
     key = id(app)
     if key not in _original:
         _original[key] = QPalette(app.palette())
         app.styleHints().colorSchemeChanged.connect(lambda _s: _follow(app))
     _following[key] = theme == "system"
     hints = app.styleHints()
+    if theme in ("dark", "light"):
+        from PySide6.QtCore import Qt
     if theme == "dark":
         hints.setColorScheme(Qt.ColorScheme.Dark)
         app.setPalette(dark_palette())
@@ -67,7 +76,8 @@ def apply_theme(theme: str, app: QApplication | None = None) -> None:
         app.setPalette(light_palette(app))
     else:
         hints.unsetColorScheme()
-        _follow(app)
+        if follow:
+            _follow(app)
 
 
 def _follow(app: QApplication) -> None:

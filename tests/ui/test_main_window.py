@@ -155,3 +155,48 @@ def test_opening_placeholder_before_the_store_opens(qtbot: QtBot, runner: DbRunn
     assert w.list_view.placeholder.isVisible()
     assert w.list_view.placeholder.text() == "Opening your store…"
     assert w.store_label.text() == "Opening your store…"
+
+
+def _menu_titles(w: MainWindow) -> list[str]:
+    return [a.text() for a in w.menuBar().actions()]
+
+
+def test_a_deferred_window_is_a_shell_until_completed(qtbot: QtBot, runner: DbRunner,
+                                                      api: InMemoryWorkbench) -> None:
+    """Start-up paints the shell first (issue 2): the menu titles and status bar are there,
+    so nothing jumps when the list and the menus' actions arrive in ``complete()``."""
+    w = MainWindow(runner, today=lambda: TODAY, deferred=True)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    titles = ["&File", "&Go", "&Evidence", "S&ync", "&Help"]
+    assert _menu_titles(w) == titles
+    assert not w.completed and not hasattr(w, "list_view")
+    assert w.file_menu.actions() == [] and w.sync_menu.actions() == []
+    assert w.centralWidget().accessibleName() == "Practitioner list"
+    assert w.store_label.text() == "Opening your store…"
+
+    with qtbot.waitSignal(w.list_ready, timeout=5000):
+        w.set_api(api)  # completes the window first
+    assert w.completed and w.centralWidget() is w.splitter
+    assert _menu_titles(w) == titles  # the sync parts used the Sync menu, not a new one
+    assert w.refresh_action in w.file_menu.actions()
+    assert w.sync_ui.sync_now_action in w.sync_menu.actions()
+    assert w.list_view.model.rowCount() == 8
+
+
+def test_a_store_error_before_completion_still_shows_in_the_list(qtbot: QtBot,
+                                                                 runner: DbRunner) -> None:
+    w = MainWindow(runner, today=lambda: TODAY, deferred=True)
+    qtbot.addWidget(w)
+    w.show_store_error("Your store is locked by another copy of the app.")
+    assert w.completed and w.store_label.text() == "Store not open"
+    assert "locked" in w.list_view.placeholder.text()
+    assert w.list_view.stack.currentWidget() is w.list_view.placeholder
+
+
+def test_closing_a_shell_window_is_safe(qtbot: QtBot, runner: DbRunner) -> None:
+    w = MainWindow(runner, today=lambda: TODAY, deferred=True)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.close()

@@ -130,3 +130,26 @@ def test_startup_failure_exits_with_the_error_code_and_no_traceback() -> None:
 def test_process_age_is_plausible() -> None:
     age = qt_app.seconds_since_start()
     assert 0 < age < 24 * 3600
+
+
+def test_run_gui_builds_the_window_and_preferences_after_the_shell(qapp: QApplication) -> None:
+    """The shell paints first; by the time the list is shown the window is complete and the
+    preferences (idle lock, system theme check) are attached."""
+    seen: dict[str, object] = {}
+
+    def quit_when_listed() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if hasattr(w, "list_view") and w.isVisible()]
+        if windows and windows[-1].list_view.model.rowCount():
+            w = windows[-1]
+            seen.update(completed=w.completed, prefs=w.preferences is not None,
+                        lock=w.preferences is not None and w.preferences.idle_lock is not None,
+                        menus=[a.text() for a in w.menuBar().actions()])
+            QApplication.instance().exit(0)
+        else:
+            QTimer.singleShot(20, quit_when_listed)
+
+    QTimer.singleShot(0, quit_when_listed)
+    assert run_gui(InMemoryWorkbench, today=TODAY, demo=True) == 0
+    assert seen == {"completed": True, "prefs": True, "lock": True,
+                    "menus": ["&File", "&Go", "&Evidence", "S&ync", "&Help"]}
