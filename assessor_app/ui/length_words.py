@@ -34,23 +34,26 @@ def end_words(check: LengthCheck, *, spoken: bool = False) -> str:
     return f"Completed {when}" if check.ended else f"Final review due {when}"
 
 
-def limit_words(check: LengthCheck, *, spoken: bool = False) -> str:
+def limit_words(check: LengthCheck, *, spoken: bool = False, why: bool = True) -> str:
     """"Latest permitted end Mon 3 Mar 2028 (24 months from the start, including ...)"."""
     when = spoken_date(check.latest_end) if spoken else long_date(check.latest_end)
-    return f"Latest permitted end {when} ({check.max_months} months from the start, {INCLUDES})"
+    reason = f" ({check.max_months} months from the start, {INCLUDES})" if why else ""
+    return f"Latest permitted end {when}{reason}"
 
 
 def paused_words(check: LengthCheck) -> str:
-    return "Still paused: the end moves a day later for every day the pause lasts." \
+    return "Still paused: the end moves later each day the pause lasts." \
         if check.still_paused else ""
 
 
-def detail_text(check: LengthCheck, *, spoken: bool = False) -> str:
-    """The dates behind the status, as sentences."""
-    parts = [f"{end_words(check, spoken=spoken)}.", f"{limit_words(check, spoken=spoken)}."]
+def detail_text(check: LengthCheck, *, spoken: bool = False, why: bool = True,
+                sep: str = " ") -> str:
+    """The dates behind the status, as sentences (``why``: say what the limit counts)."""
+    parts = [f"{end_words(check, spoken=spoken)}.",
+             f"{limit_words(check, spoken=spoken, why=why)}."]
     if paused := paused_words(check):
         parts.append(paused)
-    return " ".join(parts)
+    return sep.join(parts)
 
 
 def tooltip(check: LengthCheck) -> str:

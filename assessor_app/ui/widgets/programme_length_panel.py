@@ -62,7 +62,8 @@ class ProgrammeLengthPanel(QWidget):
         self.status.setPalette(self._red if beyond else self._plain)
         font.setBold(check.status is not LengthStatus.WITHIN)
         self.status.setFont(font)
-        self.detail.setText(length_words.detail_text(check))
+        # A line for each date; the tooltip and the accessible description say what counts.
+        self.detail.setText(length_words.detail_text(check, why=False, sep="\n"))
         self.detail.setVisible(True)
         tip = length_words.tooltip(check)
         self.status.setToolTip(tip)

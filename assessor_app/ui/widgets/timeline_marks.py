@@ -1,4 +1,4 @@
-"""Shapes of timeline markers (what each kind of dated item looks like) and label places."""
+"""Shapes of timeline markers: what each kind of dated item looks like."""
 
 from __future__ import annotations
 
@@ -29,20 +29,3 @@ def marker_path(kind: DueKind, r: QRectF) -> QPainterPath:
         path.addEllipse(r.adjusted(1, 1, -1, -1))
     return path
 
-
-LIMIT_LABEL = "Limit"
-
-
-def limit_label_left(x: float, width: float, lo: float, hi: float,
-                     avoid: tuple[float, float] | None) -> float | None:
-    """Left edge of the limit's label: just left of its line, else just right of it.
-
-    It stays within ``[lo, hi]`` and clear of the ``avoid`` span (the "Today" label);
-    None when neither side fits.
-    """
-    for left in (x - 4 - width, x + 4):
-        right = left + width
-        clear = avoid is None or right + 4 <= avoid[0] or left >= avoid[1] + 4
-        if lo <= left and right <= hi and clear:
-            return left
-    return None

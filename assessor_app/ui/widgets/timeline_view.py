@@ -29,12 +29,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from assessor_app.domain.enums import DueKind, LengthStatus
+from assessor_app.domain.enums import DueKind
 from assessor_app.domain.timeline import DueItem, Timeline
 from assessor_app.ui import length_words
 from assessor_app.ui.colours import is_dark, muted_text, overdue_red, stage_fill
 from assessor_app.ui.dates import long_date, month_tick
-from assessor_app.ui.widgets.timeline_marks import LIMIT_LABEL, limit_label_left, marker_path
+from assessor_app.ui.widgets.timeline_limit import paint_limit
+from assessor_app.ui.widgets.timeline_marks import marker_path
 from assessor_app.ui.widgets.timeline_text import describe_timeline, item_tooltip
 from assessor_app.ui.wording import short_label, short_stage_title
 
@@ -375,23 +376,11 @@ class TimelineView(QWidget):
         return self._x(check.latest_end)
 
     def _paint_limit(self, p: QPainter, pal: QPalette) -> None:
-        """A dashed line at the latest permitted end, labelled "Limit" clear of "Today"."""
         geo, x = self._geo, self._limit_x()
-        if geo is None or x is None or self._length is None:
-            return
-        beyond = self._length.status is LengthStatus.BEYOND
-        colour = overdue_red(pal) if beyond else pal.color(QPalette.ColorRole.WindowText)
-        p.setPen(QPen(colour, 2, Qt.PenStyle.DashLine))
-        p.drawLine(QPointF(x, geo.band.top() - 2), QPointF(x, geo.axis_y + 2))
-        font = QFont(self.font())
-        font.setBold(beyond)
-        p.setFont(font)
-        metrics = QFontMetrics(font)
-        left = limit_label_left(x, metrics.horizontalAdvance(LIMIT_LABEL), GUTTER,
-                                self.width() - RIGHT, self._today_label_span())
-        if left is not None:
-            p.setPen(colour)
-            p.drawText(QPointF(left, metrics.ascent() + 2), LIMIT_LABEL)
+        if geo is not None and x is not None and self._length is not None:
+            paint_limit(p, pal, self._length, self.font(), x=x, top=geo.band.top() - 2,
+                        bottom=geo.axis_y + 2, lo=GUTTER, hi=self.width() - RIGHT,
+                        avoid=self._today_label_span())
 
     def _today_label_span(self) -> tuple[float, float] | None:
         """Left and right x of the "Today" label above the line, or None when it is off the axis."""
