@@ -25,7 +25,6 @@ files carry the cap as ``max_total_months``, defined in resources/README.md as t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -109,7 +108,7 @@ def check_length(programme: Programme, timeline: Timeline, *, ended_on: date | N
     extension (and ``today``, so an open pause counts).
     """
     cap = programme.max_total_months
-    if cap is None or not math.isfinite(cap):
+    if cap is None:
         return None
     latest = add_months(timeline.start, cap)
     warn_from = add_months(timeline.start, max(cap - approaching_months, 0))
