@@ -7,6 +7,7 @@ from datetime import date
 
 from assessor_app.domain.catalogue import Framework, Programme
 from assessor_app.domain.enums import EnrolmentStatus, EvidenceKind, EvidenceStatus
+from assessor_app.domain.programme_length import LengthCheck
 from assessor_app.domain.sufficiency import Sufficiency
 from assessor_app.domain.timeline import DueItem, Timeline
 
@@ -26,6 +27,7 @@ class PractitionerRow:
     assessor_name: str
     start_date: date
     fte: float
+    length: LengthCheck | None = None  # None: no maximum, or withdrawn or left
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,11 @@ class DueKind(StrEnum):
     REFLECTION = "reflection"
     FINAL_REVIEW = "final_review"
     MODERATION = "moderation"
+
+
+class LengthStatus(StrEnum):
+    """Where an enrolment's end falls against the programme's maximum length."""
+
+    WITHIN = "within"
+    APPROACHING = "approaching"  # in the last months before the limit, or on it
+    BEYOND = "beyond"

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from assessor_app.domain.catalogue import Framework, Programme
-from assessor_app.domain.enums import EvidenceKind
+from assessor_app.domain.enums import EnrolmentStatus, EvidenceKind
+from assessor_app.domain.programme_length import LengthCheck, enrolment_length
 from assessor_app.domain.sufficiency import Sufficiency
 from assessor_app.domain.timeline import Timeline
 
@@ -271,6 +272,16 @@ class ReportData:
 
     def focus_evidence(self) -> EvidenceItem | None:
         return next((e for e in self.evidence if e.id == self.focus_evidence_id), None)
+
+    def length_check(self) -> LengthCheck | None:
+        """The programme's maximum length against this enrolment's end (None: no maximum)."""
+        try:
+            status = EnrolmentStatus(self.dates.status)
+        except ValueError:
+            status = EnrolmentStatus.ACTIVE
+        return enrolment_length(self.programme, self.timeline, status,
+                                completed_on=self.dates.completed_on,
+                                still_paused=any(p.end is None for p in self.dates.pauses))
 
 
 # -- labels ------------------------------------------------------------------------------

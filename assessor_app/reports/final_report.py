@@ -25,6 +25,7 @@ from assessor_app.reports.blocks import (
 )
 from assessor_app.reports.charts import coverage_chart, timeline_chart
 from assessor_app.reports.page import FRAME_WIDTH
+from assessor_app.reports.programme_length import length_note, length_rows, length_summary
 from assessor_app.reports.styles import ACCENT, HEADER_BG, esc, para, styles
 
 ANON_NOTE = ("Anonymised for moderation. People are named by pseudonyms (Practitioner A, "
@@ -61,10 +62,13 @@ def summary_block(data: ReportData) -> list[Flowable]:
         ("Evidence", f"{len(data.evidence)} items ({final} final or signed)"),
         ("Programme minimums", "All met" if suf.all_minimums_met else "Not all met (see section 3)"),
         ("Standards without evidence", str(len(suf.uncovered())) if suf.uncovered() else "None"),
+        *([row] if (row := length_summary(data)) else []),
         ("Generated", f"{long_date(data.meta.generated_at.date())} "
                       f"{data.meta.generated_at:%H:%M} UTC"),
     ]
     out: list[Flowable] = [kv_table(rows)]
+    if (overrun := length_note(data)) is not None:
+        out += [gap(8), overrun]
     if f is None:
         out += [gap(8), note("No final assessment has been recorded yet: this report shows the "
                              "evidence so far, and the judgement sections are empty.")]
@@ -81,7 +85,8 @@ def identification(data: ReportData, n: str) -> list[Flowable]:
         ("Team", pr.team), ("Employer", pr.employer),
         ("Hours", "Full time" if pr.fte >= 1 else f"Part time, {pr.fte:g} FTE"),
         ("Programme", f"{p.title} (version {p.version})"), ("Standards", fws),
-        ("Start date", long_date(dt.start)), ("Final review due", long_date(dt.final_review_due)),
+        ("Start date", long_date(dt.start)), *length_rows(data),
+        ("Final review due", long_date(dt.final_review_due)),
         ("Moderation panel due", long_date(dt.moderation_due)),
         ("Status", label_of(dt.status) + (f", {label_of(dt.outcome)}" if dt.outcome else "")),
         ("Completed on", long_date(dt.completed_on)), ("Extension", ext),

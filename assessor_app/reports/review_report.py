@@ -18,8 +18,9 @@ from assessor_app.domain.report_data import (
     short_date,
 )
 from assessor_app.domain.sufficiency import EvidenceFact, assess
-from assessor_app.reports.blocks import data_table, heading, kv_table, narrative, note
+from assessor_app.reports.blocks import data_table, gap, heading, kv_table, narrative, note
 from assessor_app.reports.final_report import title_block
+from assessor_app.reports.programme_length import length_note, length_summary, length_text
 from assessor_app.reports.styles import para, styles
 
 PARTIES = {"practitioner": "Practitioner", "assessor": "Assessor", "manager": "Line manager",
@@ -48,7 +49,11 @@ def review_story(data: ReportData) -> list[Flowable]:
         ("Period covered", f"{long_date(start)} to {long_date(end)}"),
         ("Assessor", (data.person("assessor") or _none()).name),
         ("Line manager", (data.person("manager") or _none()).name),
+        ("Programme length", length_text(data)),
+        *([row] if (row := length_summary(data)) else []),
     ]))
+    if (overrun := length_note(data)) is not None:
+        out += [gap(8), overrun]
 
     out.append(heading("1 The meeting"))
     rows = [[a.name, ROLE_LABELS.get(a.role, a.role.capitalize())] for a in r.attendees]

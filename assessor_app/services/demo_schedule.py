@@ -68,9 +68,11 @@ SCENARIOS: tuple[Scenario, ...] = (
              thin=("pqs-cf:8", "pcf:9")),
     Scenario("part-time", "asye-adults", 10, 20, assessor=1, manager=1, fte=0.6,
              thin=("kss-adults:10", "pcf:9")),
-    Scenario("extended", "asye-children", 14, 7, assessor=0, manager=0,
+    # Ten months of sickness absence and a three-month extension take the final review
+    # past the programme's 24-month maximum: the demo's "beyond the limit" case.
+    Scenario("extended", "asye-children", 20, 7, assessor=0, manager=0,
              status=EnrolmentStatus.EXTENDED,
-             pause=PauseSpec("illness", at_month=4.5, length_days=42), extension_months=3.0,
+             pause=PauseSpec("illness", at_month=4.5, length_days=300), extension_months=3.0,
              skip=frozenset({"obs-3", "lived-3"}), skip_reviews=frozenset({"review-9"})),
     Scenario("completed", "asye-adults", 16, 12, assessor=1, manager=1,
              status=EnrolmentStatus.COMPLETED, extra=True, completed=True),

@@ -11,6 +11,7 @@ from datetime import date
 from assessor_app.domain.catalogue import Catalogue, Framework, Programme
 from assessor_app.domain.dto import PractitionerRow
 from assessor_app.domain.enums import EnrolmentStatus
+from assessor_app.domain.programme_length import enrolment_length
 from assessor_app.domain.progress import ProgressFacts, done_keys
 from assessor_app.domain.timeline import PauseSpan, Timeline, build_timeline
 from assessor_app.store.records import EnrolmentRecord
@@ -48,6 +49,9 @@ def build_row(r: EnrolmentRecord, cat: Catalogue,
         reflection_periods=r.reflection_periods, moderated=r.moderated,
     ))
     closed = status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.WITHDRAWN, EnrolmentStatus.LEFT)
+    open_pause = next((p for p in r.pauses if p.end is None), None)
+    length = enrolment_length(programme, timeline, status, completed_on=r.completed_on,
+                              still_paused=open_pause is not None)
     if closed:
         stage_title = {EnrolmentStatus.COMPLETED: "Completed",
                        EnrolmentStatus.WITHDRAWN: "Withdrawn",
@@ -61,12 +65,13 @@ def build_row(r: EnrolmentRecord, cat: Catalogue,
                                                  else "Past the final review")
         next_due = timeline.next_due(today, done)
         overdue = tuple(timeline.overdue(today, done))
-        open_pause = next((p for p in r.pauses if p.end is None), None)
         if status is EnrolmentStatus.PAUSED or open_pause is not None:
             # Due dates move by the pause's length, unknown until it ends.
             since = f" since {open_pause.start:%-d %b %Y}" if open_pause else ""
             stage_title = f"Paused{since} — {stage_title}"
             next_due = None
     row = PractitionerRow(r.practitioner_id, r.enrolment_id, r.name, programme.title, status,
-                          stage_title, next_due, overdue, r.assessor_name, r.start_date, r.fte)
+                          stage_title, next_due, overdue, r.assessor_name, r.start_date, r.fte,
+                          length)
     return row, programme, timeline
+

@@ -52,6 +52,7 @@ class EnrolmentRecord:
     reviews: tuple[HeldReview, ...] = ()
     observation_dates: tuple[date, ...] = ()
     reflection_periods: frozenset[str] = field(default_factory=frozenset)
+    completed_on: date | None = None
 
 
 def _d(value: Any) -> date | None:
@@ -70,7 +71,7 @@ def _scoped(conn: DbApiConnection, sql: str, column: str, enrolment_id: str | No
 _ENROLMENTS = """
 SELECT e.id, p.id, p.name, p.registration_number, p.team, e.programme_id, e.programme_version,
        e.framework_versions, e.start_date, e.fte, e.status, e.extension_months, e.outcome,
-       a.name, m.name
+       a.name, m.name, e.completed_on
 FROM enrolment e
 JOIN practitioner p ON p.id = e.practitioner_id
 LEFT JOIN person a ON a.id = e.assessor_id
@@ -116,7 +117,7 @@ def enrolment_records(conn: DbApiConnection, enrolment_id: str | None = None) ->
         plist.sort(key=lambda p: p.start)
     out = []
     for (eid, pid, name, reg, team, prog, prog_v, fw_json, start, fte, status, ext, outcome,
-         assessor, manager) in rows:
+         assessor, manager, completed_on) in rows:
         versions = fw_json if isinstance(fw_json, dict) else json.loads(fw_json or "{}")
         out.append(EnrolmentRecord(
             enrolment_id=eid, practitioner_id=pid, name=name, registration_number=reg or "",
@@ -127,7 +128,7 @@ def enrolment_records(conn: DbApiConnection, enrolment_id: str | None = None) ->
             agreement_agreed=eid in agreed, moderated=eid in moderated,
             pauses=tuple(pauses[eid]), reviews=tuple(reviews[eid]),
             observation_dates=tuple(sorted(observed[eid])),
-            reflection_periods=frozenset(reflected[eid]),
+            reflection_periods=frozenset(reflected[eid]), completed_on=_d(completed_on),
         ))
     return out
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from assessor_app.domain.enums import EnrolmentStatus, EvidenceKind, EvidenceStatus
+from assessor_app.domain.enums import EnrolmentStatus, EvidenceKind, EvidenceStatus, LengthStatus
 from assessor_app.errors import NotFound
 from assessor_app.keystore import DEMO_STORE_KEY_HEX
 from assessor_app.paths import resources_dir
@@ -75,6 +75,23 @@ def test_completed_practitioner_meets_every_minimum(service: PractitionerService
     assert page.sufficiency.uncovered() == ()
     assert {r.review_point_id for r in page.reviews} >= {"review-3", "review-6", "final"}
     assert EvidenceKind.SUPERVISION in {e.kind for e in page.evidence}
+
+
+def test_only_the_extended_practitioner_runs_past_the_maximum(service: PractitionerService) -> None:
+    rows = service.list_rows(TODAY)
+    assert all(r.length is not None for r in rows)  # every shipped programme has a maximum
+    extended = next(r for r in rows if r.status is EnrolmentStatus.EXTENDED)
+    check = extended.length
+    assert check is not None and check.status is LengthStatus.BEYOND
+    assert check.max_months == 24 and check.days_over > 0 and not check.ended
+    page = service.page(extended.enrolment_id, TODAY)
+    assert check.end == page.timeline.end  # the projected final review, pause and extension in
+    assert check.end - check.latest_end == timedelta(days=check.days_over)
+    assert [r.length.status for r in rows if r is not extended] == [LengthStatus.WITHIN] * 5  # type: ignore[union-attr]
+    paused = next(r for r in rows if r.status is EnrolmentStatus.PAUSED)
+    assert paused.length is not None and paused.length.still_paused
+    done = next(r for r in rows if r.status is EnrolmentStatus.COMPLETED)
+    assert done.length is not None and done.length.ended and done.length.end <= TODAY
 
 
 def test_overdue_moves_with_today(service: PractitionerService) -> None:

@@ -46,7 +46,9 @@ def test_list_and_every_page_from_the_store(qtbot: QtBot, qapp: object, ctx: App
             assert view.name_label.text() == row.name
             expected = len(ctx.page(row.enrolment_id, TODAY).evidence)
             assert view.evidence.model.rowCount() == expected
-            if row.status in (EnrolmentStatus.PAUSED, EnrolmentStatus.COMPLETED) or row.overdue or i == 0:
+            if row.status is EnrolmentStatus.EXTENDED:  # the demo's case past the maximum length
+                assert view.length.status.text().startswith("✗ Beyond the 24-month limit by ")
+            if row.status is not EnrolmentStatus.ACTIVE or row.overdue or i == 0:
                 _shot(w, f"real-page-{i + 1}-{row.status.value}")
         # The review and final assessment editors live in their tabs and follow the open page.
         done = next(r for r in rows if r.status is EnrolmentStatus.COMPLETED)

@@ -1,5 +1,8 @@
 """The main list: one row per enrolment, with sort keys and the overdue badge count as roles.
 
+A name whose enrolment is close to or beyond the programme's maximum length carries an
+hourglass (``DecorationRole``) and says so in its tooltip and accessible text.
+
 Roles read from Python (``index.data(role)``) always return a value, never an invalid
 QVariant, so callers need no None checks.
 """
@@ -20,6 +23,7 @@ from PySide6.QtCore import (
 )
 
 from assessor_app.domain.enums import EnrolmentStatus
+from assessor_app.ui import length_words
 from assessor_app.ui.dates import long_date, short_date
 
 if TYPE_CHECKING:  # the DTO modules load with the store, after the first paint
@@ -33,6 +37,8 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 # Statuses in which due dates still fall due; the others show their status instead.
 RUNNING = frozenset({EnrolmentStatus.ACTIVE, EnrolmentStatus.EXTENDED})
+# Statuses in which the maximum length still matters (a pause uses it up too).
+ON_PROGRAMME = RUNNING | {EnrolmentStatus.PAUSED}
 
 STATUS_LABELS: dict[EnrolmentStatus, str] = {
     EnrolmentStatus.ACTIVE: "Active",
@@ -79,6 +85,14 @@ def overdue_text(row: PractitionerRow) -> str:
     return f"{n} overdue" if n else ""
 
 
+def length_cue(row: PractitionerRow) -> str:
+    """"Beyond the 24-month limit by 1 month" while on the programme and close to or past it."""
+    if row.status in ON_PROGRAMME and length_words.needs_attention(row.length):
+        assert row.length is not None
+        return row.length.phrase()
+    return ""
+
+
 def stage_text(row: PractitionerRow) -> str:
     if row.status is EnrolmentStatus.PAUSED:
         return f"{row.stage_title} (paused)" if row.stage_title else "Paused"
@@ -117,8 +131,13 @@ class PractitionerListModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         col = Column(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            cue = length_cue(row) if col is Column.NAME else ""
+            return f"{row.name}. {cue}" if cue else self._display(row, col)
+        if role == Qt.ItemDataRole.DecorationRole and col is Column.NAME:
+            return self._cue_icon(row)
         if role == SORT_ROLE:
             return self._sort_key(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -156,6 +175,15 @@ class PractitionerListModel(QAbstractTableModel):
         return PractitionerListModel._display(row, col).casefold()
 
     @staticmethod
+    def _cue_icon(row: PractitionerRow) -> Any:
+        if not length_cue(row):
+            return None
+        from assessor_app.ui.widgets.limit_icon import limit_icon  # only when there is a cue
+
+        assert row.length is not None
+        return limit_icon(row.length.status)
+
+    @staticmethod
     def _tooltip(row: PractitionerRow, col: Column) -> str:
         if col is Column.OVERDUE and row.overdue and row.status in RUNNING:
             lines = [f"{d.title}: due {long_date(d.due)}" for d in row.overdue]
@@ -164,7 +192,11 @@ class PractitionerListModel(QAbstractTableModel):
             return f"{row.next_due.title}: due {long_date(row.next_due.due)}"
         if col is Column.NAME:
             fte = "full time" if row.fte >= 1 else f"FTE {row.fte:g}"
-            return f"{row.name}: started {long_date(row.start_date)}, {fte}"
+            text = f"{row.name}: started {long_date(row.start_date)}, {fte}"
+            if length_cue(row):
+                assert row.length is not None
+                text += "\n" + length_words.tooltip(row.length)
+            return text
         return PractitionerListModel._display(row, col)
 
 

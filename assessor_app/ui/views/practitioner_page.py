@@ -32,6 +32,7 @@ from assessor_app.ui.models.practitioner_list_model import STATUS_LABELS
 from assessor_app.ui.views.reports_view import ReportsView
 from assessor_app.ui.widgets.coverage_heatmap import CoverageHeatmap
 from assessor_app.ui.widgets.evidence_panel import EvidencePanel
+from assessor_app.ui.widgets.programme_length_panel import ProgrammeLengthPanel
 from assessor_app.ui.widgets.sufficiency_panel import SufficiencyPanel
 from assessor_app.ui.widgets.timeline_view import TimelineView
 
@@ -93,6 +94,7 @@ class PractitionerPageView(QWidget):
 
         self.timeline = TimelineView(self)
         self.evidence = EvidencePanel(self)
+        self.length = ProgrammeLengthPanel(self)
         self.sufficiency = SufficiencyPanel(self)
         self.heatmap = CoverageHeatmap(self)
         heat_title = QLabel("<b>Standards coverage</b>", self)
@@ -100,6 +102,8 @@ class PractitionerPageView(QWidget):
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 0, 8, 0)
+        side_layout.addWidget(self.length)
+        side_layout.addSpacing(10)
         side_layout.addWidget(self.sufficiency)
         side_layout.addSpacing(10)
         side_layout.addWidget(heat_title)
@@ -242,7 +246,9 @@ class PractitionerPageView(QWidget):
             page.timeline, today=page.today, held=held,
             overdue_keys=frozenset(d.key for d in row.overdue),
             next_key=row.next_due.key if row.next_due else None,
-            current_stage_title=row.stage_title)
+            current_stage_title=row.stage_title, length=row.length)
+        self.length.set_length(row.length, months=page.programme.months,
+                               max_months=page.programme.max_total_months)
         self.evidence.set_evidence(page.evidence, page.programme.stages, page.frameworks)
         self.sufficiency.set_sufficiency(page.sufficiency)
         self.heatmap.set_coverage(page.frameworks, page.sufficiency.coverage)

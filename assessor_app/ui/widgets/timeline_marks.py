@@ -28,3 +28,4 @@ def marker_path(kind: DueKind, r: QRectF) -> QPainterPath:
     else:
         path.addEllipse(r.adjusted(1, 1, -1, -1))
     return path
+

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assessor_app.domain.enums import DueKind
 from assessor_app.domain.timeline import DueItem, Timeline
+from assessor_app.ui import length_words
 from assessor_app.ui.dates import long_date, spoken_date
+
+if TYPE_CHECKING:
+    from assessor_app.domain.programme_length import LengthCheck
 
 
 def item_state(item: DueItem, *, today: date, held: dict[str, date],
@@ -30,7 +35,8 @@ def item_tooltip(item: DueItem, *, today: date, held: dict[str, date],
 
 
 def describe_timeline(timeline: Timeline, *, today: date, held: dict[str, date],
-                      overdue_keys: frozenset[str], current_stage_title: str = "") -> str:
+                      overdue_keys: frozenset[str], current_stage_title: str = "",
+                      length: LengthCheck | None = None) -> str:
     """A plain-language summary (the accessible description of the painted timeline)."""
     parts = [f"Programme from {spoken_date(timeline.start)} to the final review on "
              f"{spoken_date(timeline.end)}. Today is {spoken_date(today)}."]
@@ -42,6 +48,8 @@ def describe_timeline(timeline: Timeline, *, today: date, held: dict[str, date],
     for pause in timeline.pauses:
         end = f"to {spoken_date(pause.end)}" if pause.end else "and still paused"
         parts.append(f"Paused from {spoken_date(pause.start)} {end}.")
+    if length is not None:
+        parts.append(f"{length.phrase()}. {length_words.limit_words(length, spoken=True)}.")
     overdue = [i for i in timeline.items if i.key in overdue_keys]
     if overdue:
         parts.append("Overdue: " + "; ".join(

@@ -1,5 +1,6 @@
 """The enrolment timeline, painted: stage bands on a date axis, reviews, observation windows,
-reflections, final review, moderation, pauses (hatched) and a "Today" line.
+reflections, final review, moderation, pauses (hatched), a "Today" line and the programme's
+latest permitted end (a dashed "Limit" line, when it falls in view).
 
 Geometry is computed once per size/data in ``_layout`` and shared by painting, tooltips
 and keyboard navigation, so what you hover is exactly what was drawn. Shapes differ by
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -29,11 +31,16 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from assessor_app.domain.enums import DueKind
 from assessor_app.domain.timeline import DueItem, Timeline
+from assessor_app.ui import length_words
 from assessor_app.ui.colours import is_dark, muted_text, overdue_red, stage_fill
 from assessor_app.ui.dates import long_date, month_tick
+from assessor_app.ui.widgets.timeline_limit import paint_limit
 from assessor_app.ui.widgets.timeline_marks import marker_path
 from assessor_app.ui.widgets.timeline_text import describe_timeline, item_tooltip
 from assessor_app.ui.wording import short_label, short_stage_title
+
+if TYPE_CHECKING:
+    from assessor_app.domain.programme_length import LengthCheck
 
 GUTTER = 92  # lane labels on the left
 RIGHT = 14
@@ -73,6 +80,7 @@ class TimelineView(QWidget):
         self._overdue: frozenset[str] = frozenset()
         self._next_key: str | None = None
         self._current_stage: str | None = None
+        self._length: LengthCheck | None = None
         self._hits: list[_Hit] = []
         self._geo: _Geometry | None = None
         self._laid_out_for: QSize | None = None
@@ -81,9 +89,14 @@ class TimelineView(QWidget):
     # -- data -----------------------------------------------------------------
     def set_timeline(self, timeline: Timeline, *, today: date, held: dict[str, date],
                      overdue_keys: frozenset[str], next_key: str | None,
-                     current_stage_title: str = "") -> None:
-        """``held`` maps review-point ids to the date held; ``overdue_keys`` come from the row DTO."""
+                     current_stage_title: str = "", length: LengthCheck | None = None) -> None:
+        """``held`` maps review-point ids to the date held; ``overdue_keys`` come from the row DTO.
+
+        ``length`` places the latest permitted end on the axis when it falls in view; the axis
+        stretches to show it when the end is close to or beyond it.
+        """
         self._timeline = timeline
+        self._length = length
         self._today = today
         self._held = dict(held)
         self._overdue = overdue_keys
@@ -93,7 +106,7 @@ class TimelineView(QWidget):
         self._focus_item = -1
         self.setAccessibleDescription(describe_timeline(
             timeline, today=today, held=held, overdue_keys=overdue_keys,
-            current_stage_title=current_stage_title))
+            current_stage_title=current_stage_title, length=length))
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -124,6 +137,9 @@ class TimelineView(QWidget):
         self._laid_out_for = self.size()
         t = self._timeline
         last = max([t.end, *(i.due for i in t.items)])
+        if length_words.needs_attention(self._length):
+            assert self._length is not None
+            last = max(last, self._length.latest_end)
         d0 = t.start.replace(day=1)
         # At least ~2 weeks after the last item, so its marker and label are not cut off.
         d1 = ((last + timedelta(days=14)).replace(day=1) + timedelta(days=32)).replace(day=1)
@@ -150,6 +166,11 @@ class TimelineView(QWidget):
                 size = 16.0 if item.kind is DueKind.FINAL_REVIEW else 12.0
                 x = self._x(item.due)
                 hits.append(_Hit(QRectF(x - size / 2, lane_y - size / 2, size, size), tip, item))
+        limit = self._limit_x()
+        if limit is not None and self._length is not None:
+            rect = QRectF(limit - 4, geo.band.top() - geo.label_h - 2, 8,
+                          geo.axis_y - geo.band.top() + geo.label_h + 2)
+            hits.append(_Hit(rect, length_words.tooltip(self._length)))
         for pause in t.pauses:
             end = pause.end or self._today
             x0, x1 = self._x(pause.start), self._x(end)
@@ -179,6 +200,7 @@ class TimelineView(QWidget):
         self._paint_pauses(p, pal)
         self._paint_stage_titles(p, pal)
         self._paint_today(p, pal)  # under the markers, so they and their labels stay readable
+        self._paint_limit(p, pal)
         self._paint_items(p, pal)
         p.end()
 
@@ -345,6 +367,20 @@ class TimelineView(QWidget):
         span = self._today_label_span()
         assert span is not None
         p.drawText(QPointF(span[0], metrics.ascent() + 2), "Today")
+
+    def _limit_x(self) -> float | None:
+        """Where the latest permitted end falls on the axis; None without one or out of view."""
+        geo, check = self._geo, self._length
+        if geo is None or check is None or not geo.d0 <= check.latest_end <= geo.d1:
+            return None
+        return self._x(check.latest_end)
+
+    def _paint_limit(self, p: QPainter, pal: QPalette) -> None:
+        geo, x = self._geo, self._limit_x()
+        if geo is not None and x is not None and self._length is not None:
+            paint_limit(p, pal, self._length, self.font(), x=x, top=geo.band.top() - 2,
+                        bottom=geo.axis_y + 2, lo=GUTTER, hi=self.width() - RIGHT,
+                        avoid=self._today_label_span())
 
     def _today_label_span(self) -> tuple[float, float] | None:
         """Left and right x of the "Today" label above the line, or None when it is off the axis."""
