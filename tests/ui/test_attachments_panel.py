@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
@@ -12,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from assessor_app.app import AppContext
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.views.evidence_editor import EvidenceEditor
+from assessor_app.ui.widgets import attachments_panel
 from tests.review_demo import TODAY
 from tests.services.test_attachments import PDF, PNG
 
@@ -97,3 +100,41 @@ def test_a_file_over_the_limit_gets_a_clear_message(
     assert editor.attachments.message.text().startswith(
         "scan.pdf: This file is 200.0 MB; attachments can be at most 25.0 MB.")
     assert editor.attachments.list.count() == 0
+
+
+def test_thumbnails_are_decoded_on_the_worker_at_thumbnail_size(
+        qtbot: QtBot, runner: DbRunner, ctx: AppContext, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big photo is decoded off the GUI thread, straight at icon size (no typing stall)."""
+    from PySide6.QtGui import QColor, QImage
+
+    photo = QImage(3000, 2000, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#2a7"))
+    path = tmp_path / "visit.jpg"
+    assert photo.save(str(path), "JPG")
+    threads: list[str] = []
+    sizes: list[tuple[int, int]] = []
+    real = attachments_panel.thumbnail_image
+
+    def spy(data: bytes, side: int) -> QImage:
+        threads.append(threading.current_thread().name)
+        image = real(data, side)
+        sizes.append((image.width(), image.height()))
+        return image
+
+    monkeypatch.setattr(attachments_panel, "thumbnail_image", spy)
+    editor = _editor(qtbot, runner, ctx)
+    panel = editor.attachments
+    panel.choose_files = lambda: [str(path)]
+    with qtbot.waitSignal(panel.finished, timeout=10_000):
+        qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(sizes), timeout=5_000)
+    side = panel.list.iconSize().width()
+    assert threads and threading.main_thread().name not in threads
+    assert max(sizes[0]) == side and sizes[0][0] > sizes[0][1]  # 3:2 kept, not 3000 wide
+    qtbot.waitUntil(lambda: not panel.list.item(0).icon().isNull(), timeout=5_000)
+
+
+def test_a_picture_that_does_not_decode_gets_no_thumbnail(qapp: object) -> None:
+    assert attachments_panel.thumbnail_image(b"\xff\xd8\xff\xe0 not really a jpeg", 48).isNull()
+    assert attachments_panel.thumbnail_image(PNG, 48).width() <= 48

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QIcon,
+    QImage,
     QImageReader,
     QKeySequence,
     QPixmap,
@@ -43,6 +44,32 @@ from assessor_app.services.report_jobs import PrivateCopies
 from assessor_app.ui.tasks import DbRunner, on_worker
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def thumbnail_image(data: bytes, side: int) -> QImage:
+    """Decode a picture straight at thumbnail size (a big JPEG decodes scaled, fast).
+
+    Runs on the worker thread (QImage, unlike QPixmap, may be made off the GUI thread), so
+    an editor with a dozen phone photos opens without a stall; a null image when the bytes
+    are not a picture Qt can read.
+    """
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if size.isValid():
+        reader.setScaledSize(size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
+
+
+def _thumbnail_on_worker(api: Any, side: int) -> Callable[[str], QImage]:
+    fetch = on_worker(api, "attachments", "thumbnail_bytes")
+
+    def call(attachment_id: str) -> QImage:
+        return thumbnail_image(fetch(attachment_id), side)
+
+    call.__name__ = "attachments.thumbnail"
+    return call
 
 
 class AttachmentsPanel(QWidget):
@@ -141,8 +168,9 @@ class AttachmentsPanel(QWidget):
             item.setToolTip(f"{tip}\n{row.note}" if row.note else tip)
             self.list.addItem(item)
             if row.is_picture:
-                self._op("thumbnail_bytes", row.id) \
-                    .on_success(self._guard(lambda data, i=row.id: self._thumbnail(i, data)))
+                side = self.list.iconSize().width()
+                self._runner.run_op(_thumbnail_on_worker(self._api, side), row.id) \
+                    .on_success(self._guard(lambda image, i=row.id: self._thumbnail(i, image)))
         notes = [f"{r.filename}: {r.note}" for r in rows if r.note]
         if notes:
             self.message.setText(" ".join(notes))
@@ -158,16 +186,7 @@ class AttachmentsPanel(QWidget):
                 self.message.setText(text)
             self.finished.emit(ok)
 
-    def _thumbnail(self, attachment_id: str, data: bytes) -> None:
-        buffer = QBuffer(self)
-        buffer.setData(QByteArray(data))
-        reader = QImageReader(buffer)
-        size = reader.size()
-        side = self.list.iconSize().width()
-        if size.isValid():  # decode straight at thumbnail size (a big JPEG decodes fast)
-            reader.setScaledSize(size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
-        image = reader.read()
-        buffer.deleteLater()
+    def _thumbnail(self, attachment_id: str, image: QImage) -> None:
         if image.isNull():
             return
         for i in range(self.list.count()):
