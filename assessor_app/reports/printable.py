@@ -202,9 +202,10 @@ def _shape_arabic(text: str) -> str:
 
     letters = [i for i, ch in enumerate(text) if unicodedata.category(ch) != "Mn"]
     out = list(text)
+    taken = -1  # the alef a lam-alef ligature has absorbed
     for n, i in enumerate(letters):
         ch = text[i]
-        if ch not in forms:
+        if ch not in forms or i == taken:
             continue
         prev = text[letters[n - 1]] if n else ""
         nxt = text[letters[n + 1]] if n + 1 < len(letters) else ""
@@ -212,7 +213,8 @@ def _shape_arabic(text: str) -> str:
         if ch == "\u0644" and nxt in lam_alef:  # lam + alef: one mandatory ligature
             lig = lam_alef[nxt].get("final" if after_joined else "isolated")
             if lig and _drawable(lig):
-                out[i], out[letters[n + 1]] = lig, ""
+                taken = letters[n + 1]
+                out[i], out[taken] = lig, ""
                 continue
         before_joined = bool(nxt) and joins_left(ch) and joins_right(nxt)
         form = {(True, True): "medial", (True, False): "final",
