@@ -28,7 +28,9 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p = sub.add_parser(
         "report", help="generate a PDF report (final, review, evidence, portfolio, moderation)",
         description="Generate a PDF report for one practitioner. 'moderation' is the portfolio "
-                    "anonymised for a moderation panel.")
+                    "anonymised for a moderation panel. The employer's logo and name set in "
+                    "Settings → Reports head every report but the anonymised one; a logo that "
+                    "cannot be used is left out with a warning.")
     p.add_argument("kind", choices=KINDS, metavar="{" + ",".join(KINDS) + "}")
     p.add_argument("--practitioner", required=True, metavar="REF",
                    help="the practitioner's id (as in the JSON export) or a unique part of the name")

@@ -29,6 +29,9 @@ medial, final, lam-alef) from the font's presentation forms. A run of up to
 wrapped (wrapping happens after reordering and would put its lines in the wrong
 order). Longer right-to-left passages still read right to left within each
 line, but if one wraps, its lines run in left-to-right order: a known limit.
+The PDF's text layer then holds the presentation forms in drawing order; a text
+extractor (pdftotext) gives the words back in reading order, NFKC gives back
+the plain letters.
 
 This is a deliberate subset of the Unicode bidirectional algorithm (an LTR
 paragraph holding RTL names and phrases, the case in English reports), not a
@@ -225,6 +228,14 @@ def _shape_arabic(text: str) -> str:
     return "".join(out)
 
 
+def _bidi(text: str, i: int) -> str:
+    return unicodedata.bidirectional(text[i]) if 0 <= i < len(text) else ""
+
+
+def _number_at(text: str, i: int) -> bool:
+    return _bidi(text, i) in ("EN", "AN")
+
+
 def _units(run: str) -> list[str]:
     """A right-to-left run cut into what keeps its inner order: numbers (with their
     separators), a letter with its marks, single neutrals (brackets mirrored)."""
@@ -233,11 +244,10 @@ def _units(run: str) -> list[str]:
     while i < len(run):
         ch = run[i]
         cls = unicodedata.bidirectional(ch)
-        if cls in ("EN", "AN"):
+        if cls in ("EN", "AN") or (cls == "ET" and _number_at(run, i + 1)):
             j = i + 1
-            while j < len(run) and (unicodedata.bidirectional(run[j]) in ("EN", "AN") or (
-                    unicodedata.bidirectional(run[j]) in ("CS", "ET") and j + 1 < len(run)
-                    and unicodedata.bidirectional(run[j + 1]) in ("EN", "AN"))):
+            while j < len(run) and (_bidi(run, j) in ("EN", "AN", "ET") or (
+                    _bidi(run, j) == "CS" and _number_at(run, j + 1))):
                 j += 1
             units.append(run[i:j])
             i = j
@@ -248,6 +258,20 @@ def _units(run: str) -> list[str]:
         units.append(_MIRROR.get(ch, ch) + run[i + 1:j])
         i = j
     return units
+
+
+def _close_brackets(line: str, start: int, end: int, limit: int) -> int:
+    """``end`` moved on to take in closing brackets (before ``limit``) whose opening
+    bracket is inside the run, so a bracketed RTL phrase keeps both brackets."""
+    for opening, closing in ("()", "[]", "{}"):
+        depth = line.count(opening, start, end + 1) - line.count(closing, start, end + 1)
+        k = end + 1
+        while depth > 0 and k < limit:
+            if line[k] == closing:
+                depth -= 1
+                end = k
+            k += 1
+    return end
 
 
 def _visual_line(line: str) -> str:
@@ -265,6 +289,7 @@ def _visual_line(line: str) -> str:
             if classes[k] in ("R", "AL", "EN", "AN") or (classes[k] == "NSM" and end == k - 1):
                 end = k
             k += 1
+        end = _close_brackets(line, i, end, k)
         run = "".join(reversed(_units(line[i:end + 1])))
         if len(run) <= KEEP_TOGETHER:
             run = run.replace(" ", "\u00a0")

@@ -78,7 +78,9 @@ def test_any_text_comes_out_drawable_and_cleaning_twice_changes_nothing(text: st
 def test_right_to_left_runs_are_put_in_drawing_order() -> None:
     assert visual("Hebrew שלום עולם end") == "Hebrew םלוע\u00a0םולש end"
     assert visual("דירה 12 ב") == "ב\u00a012\u00a0הריד"  # the number keeps its own order
-    assert visual("(שלום)") == "(םולש)"  # brackets mirrored inside the run
+    assert visual("(שלום)") == "(םולש)"  # brackets around the run stay as they are
+    assert visual("שלום (עולם) end") == "(םלוע)\u00a0םולש end"  # inside it: mirrored
+    assert visual("מחיר 50% היום") == "םויה\u00a050%\u00a0ריחמ"  # the percentage kept whole
     assert visual("only LTR — café") == "only LTR — café"
     assert visual("line one\nשלום") == "line one\nםולש"
 
