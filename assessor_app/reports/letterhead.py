@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, Table
 from assessor_app.domain.branding import ReportBranding, ReportLogo
 from assessor_app.reports.blocks import gap, table_style
 from assessor_app.reports.page import FRAME_WIDTH
-from assessor_app.reports.styles import ACCENT, RULE, esc, styles
+from assessor_app.reports.styles import RULE, esc, styles
 
 LOGO_BOX = (50 * mm, 20 * mm)  # width, height in points
 _PX_TO_PT = 72 / 96
@@ -32,9 +32,7 @@ def letterhead(branding: ReportBranding | None) -> list[Flowable]:
     """Flowables for the top of page 1 (logo and employer name), or nothing."""
     if branding is None or branding.empty:
         return []
-    st = styles()
-    name = branding.employer_name.strip()
-    name_para = Paragraph(esc(name), st.employer) if name else Paragraph("", st.employer)
+    name_para = Paragraph(esc(branding.employer_name.strip()), styles().employer)
     if branding.logo is None:
         cells, widths = [[name_para]], [FRAME_WIDTH]
     else:
@@ -47,6 +45,5 @@ def letterhead(branding: ReportBranding | None) -> list[Flowable]:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 8), ("LINEBELOW", (0, 0), (-1, -1), 0.8, RULE),
-        ("TEXTCOLOR", (0, 0), (-1, -1), ACCENT),
     ]))
     return [t, gap(14)]
