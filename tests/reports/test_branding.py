@@ -148,3 +148,11 @@ def test_an_anonymised_copy_never_carries_the_branding(demo: DemoStore, tmp_path
     assert images_list(r.pdf, tmp_path) == []
     named = dataclasses.replace(data, meta=dataclasses.replace(data.meta, anonymised=False))
     assert EMPLOYER in pdf_text(render(named, FONTS, ReportBranding(EMPLOYER)).pdf, tmp_path)
+
+
+def test_a_logo_without_a_name_heads_the_page_alone(final: ReportData, tmp_path: Path) -> None:
+    r = render(final, FONTS, ReportBranding("", logo_of(make_logo(tmp_path / "l.png"))))
+    images, texts = first_page_layout(r.pdf, tmp_path)
+    assert len(images) == 1
+    footer = [t for t, b in texts if b.top > images[0].bottom and t.startswith("Document ")]
+    assert footer == [f"Document {final.meta.document_id}"]  # nothing squeezed in beside it
