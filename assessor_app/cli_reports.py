@@ -9,6 +9,7 @@ error nothing is left at the output path.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,9 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p = sub.add_parser(
         "report", help="generate a PDF report (final, review, evidence, portfolio, moderation)",
         description="Generate a PDF report for one practitioner. 'moderation' is the portfolio "
-                    "anonymised for a moderation panel.")
+                    "anonymised for a moderation panel. The employer's logo and name set in "
+                    "Settings → Reports head every report but the anonymised one; a logo that "
+                    "cannot be used is left out with a warning.")
     p.add_argument("kind", choices=KINDS, metavar="{" + ",".join(KINDS) + "}")
     p.add_argument("--practitioner", required=True, metavar="REF",
                    help="the practitioner's id (as in the JSON export) or a unique part of the name")
@@ -67,15 +70,18 @@ def _check_args(args: argparse.Namespace) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     """Build, store (as the next version) and write a report; sign it as the assessor if asked.
 
-    The same steps as the Reports view (``services/report_jobs``), run one after another.
+    The same steps as the Reports view (``services/report_jobs``), run one after another,
+    with the same branding (employer name and logo from the settings file).
     """
     from assessor_app import app
     from assessor_app.paths import DataPaths
     from assessor_app.services import report_jobs
+    from assessor_app.services.branding import current_choice
     from assessor_app.services.reports import write_atomic
 
     _check_args(args)
     today = args.today or date.today()
+    branding = current_choice()  # the employer's name and logo from Settings, if any
     ctx = app.open_context(DataPaths.resolve(getattr(args, "data_dir", None)), create=False)
     try:
         enrolment_id = ctx.reports.resolve_practitioner(args.practitioner)
@@ -83,8 +89,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.kind == "review" and args.stage:
             review_id = ctx.reports.review_for_point(enrolment_id, args.stage)
         built = report_jobs.build_report(ctx, args.kind, enrolment_id, today=today,
-                                         review_id=review_id, evidence_id=args.evidence)
+                                         review_id=review_id, evidence_id=args.evidence,
+                                         branding=branding)
         rendered = report_jobs.render_report(built)
+        for notice in rendered.notices:  # e.g. the logo was left out: said once, then go on
+            print(f"assessor-app: warning: {notice}", file=sys.stderr)
         row = report_jobs.store_report(ctx, built, rendered)
         if args.sign:
             row = report_jobs.sign_document(ctx, row.id, "assessor")

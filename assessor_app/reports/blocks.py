@@ -20,6 +20,7 @@ from reportlab.platypus import (
 
 from assessor_app.reports.fonts import BOLD, FAMILY
 from assessor_app.reports.page import FRAME_WIDTH
+from assessor_app.reports.printable import visual
 from assessor_app.reports.styles import (
     ACCENT,
     HEADER_BG,
@@ -59,7 +60,7 @@ def _cell(value: Cell, width: float, *, bold: bool = False, head: bool = False) 
     text = clean(value)
     font = BOLD if bold or head else FAMILY
     if "\n" not in text and stringWidth(text, font, CELL_SIZE) <= width - _PAD:
-        return text
+        return visual(text)
     st = styles()
     return Paragraph(esc(text), st.cell_head if head else st.cell_bold if bold else st.cell)
 
@@ -237,7 +238,7 @@ class SignatureBlock(Flowable):
             c.drawString(0, top - 20, s.label)
             c.setFillColor(INK)
             c.setFont(FAMILY, 9)
-            lines = simpleSplit(clean(s.name) or "—", FAMILY, 9, text_w)[:2]
+            lines = [visual(x) for x in simpleSplit(clean(s.name) or "—", FAMILY, 9, text_w)[:2]]
             for n, line in enumerate(lines):
                 c.drawString(0, top - 35 - 12 * n, line)
             c.setFillColor(MUTED)

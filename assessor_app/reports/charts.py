@@ -18,6 +18,7 @@ from assessor_app.domain.enums import KIND_SHORT, EvidenceKind
 from assessor_app.domain.report_data import ReportData, label_of
 from assessor_app.domain.sufficiency import StatementCoverage
 from assessor_app.reports.fonts import BOLD, FAMILY
+from assessor_app.reports.printable import visual
 from assessor_app.reports.styles import ACCENT, INK, MUTED, RULE, clean
 
 #: bar colour by the number of distinct kinds of evidence behind a statement (0..3+)
@@ -46,7 +47,7 @@ def _drawing(width: float, height: float) -> Drawing:
 
 def _text(x: float, y: float, s: str, size: float = 7.5, font: str = FAMILY,
           colour: colors.Color = INK, anchor: str = "start") -> String:
-    return String(x, y, clean(s), fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor)
+    return String(x, y, visual(clean(s)), fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor)
 
 
 def _fit(s: str, font: str, size: float, width: float) -> str:

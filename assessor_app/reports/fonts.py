@@ -1,9 +1,11 @@
 """DejaVu Sans (regular, bold, oblique, bold-oblique) registered as one embedded family.
 
-Wide Unicode coverage (Latin, Greek, Cyrillic, Hebrew, Arabic letters, many
-symbols); glyphs it lacks (most emoji, CJK) print as an empty box, never fail.
-Right-to-left text is laid out in logical order without shaping (reportlab
-shapes only with uharfbuzz, which is not a dependency).
+Wide Unicode coverage (Latin, Greek, Cyrillic, Hebrew, Arabic letters and their
+presentation forms, many symbols). Characters the regular and bold faces both
+lack (most emoji, CJK, Indic scripts) would print as an empty box: registering
+tells ``printable`` which characters those are, so it can print a placeholder
+instead; it also orders right-to-left text and joins Arabic letters (reportlab
+does neither without optional packages that are not dependencies).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from assessor_app.reports.printable import set_coverage
 
 FAMILY = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -40,4 +44,9 @@ def register_fonts(folder: Path) -> str:
     addMapping(FAMILY, 1, 0, BOLD)
     addMapping(FAMILY, 0, 1, OBLIQUE)
     addMapping(FAMILY, 1, 1, BOLD_OBLIQUE)
+    # Only the Basic Multilingual Plane: reportlab writes a broken ToUnicode entry for a
+    # character past U+FFFF (five hex digits), so the PDF's text layer (copy, search,
+    # screen readers, pdftotext) would give another character: 😀 reads back as ὠ.
+    set_coverage(frozenset(cp for cp in pdfmetrics.getFont(FAMILY).face.charToGlyph
+                           if cp <= 0xFFFF) & frozenset(pdfmetrics.getFont(BOLD).face.charToGlyph))
     return FAMILY

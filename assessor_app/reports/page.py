@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from assessor_app.reports.fonts import BOLD, FAMILY
+from assessor_app.reports.printable import visual
 from assessor_app.reports.styles import (
     ACCENT,
     MUTED,
@@ -25,6 +26,7 @@ from assessor_app.reports.styles import (
     PAGE_MARGIN_X,
     RULE,
     clean,
+    plain,
 )
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -44,6 +46,7 @@ class Furniture:
     evidence_sha256: str
     pdf_title: str = ""
     pdf_subject: str = ""
+    employer: str = ""  # the employer's name from the branding; empty: not shown
 
 
 @dataclass
@@ -68,19 +71,29 @@ def draw_furniture(c: Canvas, f: Furniture, page: int, pages: int) -> None:
     c.setFillColor(ACCENT)
     c.setFont(BOLD, 8.5)
     half = (right - left) / 2 - 6
-    c.drawString(left, HEADER_Y, _fit(c, clean(f.title), BOLD, 8.5, half))
+    c.drawString(left, HEADER_Y, visual(_fit(c, clean(f.title), BOLD, 8.5, half)))
     c.setFillColor(MUTED)
     c.setFont(FAMILY, 8.5)
-    c.drawRightString(right, HEADER_Y, _fit(c, clean(f.who), FAMILY, 8.5, half))
+    c.drawRightString(right, HEADER_Y, visual(_fit(c, clean(f.who), FAMILY, 8.5, half)))
     c.setStrokeColor(RULE)
     c.setLineWidth(0.6)
     c.line(left, HEADER_Y - 4, right, HEADER_Y - 4)
     c.line(left, FOOTER_Y + 9, right, FOOTER_Y + 9)
     c.setFont(FAMILY, 7.5)
-    c.drawString(left, FOOTER_Y, f"Document {f.document_id}")
+    doc_text = f"Document {f.document_id}"
+    c.drawString(left, FOOTER_Y, doc_text)
     c.setFillColor(ACCENT)
     c.setFont(BOLD, 8)
-    c.drawRightString(right, FOOTER_Y, f"Page {page} of {pages}")
+    page_text = f"Page {page} of {pages}"
+    c.drawRightString(right, FOOTER_Y, page_text)
+    if f.employer.strip():  # centred in the room the other two leave, shortened to fit
+        room_left = left + c.stringWidth(doc_text, FAMILY, 7.5) + 12
+        room_right = right - c.stringWidth(page_text, BOLD, 8) - 12
+        c.setFillColor(MUTED)
+        c.setFont(BOLD, 7.5)
+        c.drawCentredString((room_left + room_right) / 2, FOOTER_Y,
+                            visual(_fit(c, clean(f.employer.strip()), BOLD, 7.5,
+                                        room_right - room_left)))
     c.setFillColor(MUTED)
     c.setFont(FAMILY, 6)
     c.drawString(left, FOOTER_Y - 9, f"Evidence set sha256: {f.evidence_sha256}")
@@ -113,8 +126,8 @@ def _doc(buf: io.BytesIO, f: Furniture) -> BaseDocTemplate:
     doc = BaseDocTemplate(
         buf, pagesize=A4, leftMargin=PAGE_MARGIN_X, rightMargin=PAGE_MARGIN_X,
         topMargin=PAGE_MARGIN_TOP, bottomMargin=PAGE_MARGIN_BOTTOM,
-        title=clean(f.pdf_title or f.title), author="Assessor workbench",
-        subject=clean(f.pdf_subject), creator="assessor-app (reportlab)",
+        title=plain(f.pdf_title or f.title), author="Assessor workbench",
+        subject=plain(f.pdf_subject), creator="assessor-app (reportlab)",
         initialFontName=FAMILY, initialFontSize=9.5,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",

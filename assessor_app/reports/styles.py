@@ -1,8 +1,9 @@
 """Paragraph styles, colours and the text helpers every layout uses.
 
 User text goes through ``esc``/``paragraphs`` before it reaches reportlab's
-Paragraph markup: ``&``, ``<`` and ``>`` are escaped, control characters and
-lone surrogates dropped, line breaks kept.
+Paragraph markup (``line`` before the canvas or a table cell): ``&``, ``<`` and
+``>`` are escaped, control characters and lone surrogates dropped, line breaks
+kept, and characters the fonts lack shown as placeholders (see ``printable``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from assessor_app.reports.fonts import BOLD, FAMILY, OBLIQUE
+from assessor_app.reports.printable import printable, visual
 
 INK = colors.HexColor("#1a1a1a")
 ACCENT = colors.HexColor("#1f3a5f")  # headings, rules
@@ -38,15 +40,28 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def clean(text: object) -> str:
-    """Printable text: control characters and lone surrogates removed, line ends normalised."""
+    """Printable text: control characters and lone surrogates removed, line ends normalised,
+    NFC, characters the fonts lack replaced by a placeholder (``printable``). Idempotent."""
     s = str(text).encode("utf-8", "replace").decode("utf-8")
     s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", s)
+    return printable(_CONTROL.sub("", s))
+
+
+def plain(text: object) -> str:
+    """Text for the PDF's metadata (title, subject): only control characters removed, since
+    a viewer shows it in the system's own fonts and direction."""
+    s = str(text).encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub("", s.replace("\r\n", " ").replace("\r", " ").replace("\n", " "))
+
+
+def line(text: object) -> str:
+    """``clean`` text in drawing order, for the canvas and table cells (see ``visual``)."""
+    return visual(clean(text))
 
 
 def esc(text: object) -> str:
     """User text made safe for Paragraph markup; single line breaks kept as <br/>."""
-    return escape(clean(text)).replace("\n", "<br/>")
+    return escape(line(text)).replace("\n", "<br/>")
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,7 @@ class Styles:
     note: ParagraphStyle
     caption: ParagraphStyle
     dense: ParagraphStyle
+    employer: ParagraphStyle
 
 
 @cache
@@ -99,6 +115,8 @@ def styles() -> Styles:
         dense=ParagraphStyle("dense", parent=base, fontSize=9, leading=12.2, spaceAfter=3),
         caption=ParagraphStyle("caption", parent=base, fontName=OBLIQUE, fontSize=8, leading=10.5,
                                textColor=MUTED, spaceBefore=2, spaceAfter=8),
+        employer=ParagraphStyle("employer", parent=base, fontName=BOLD, fontSize=12, leading=15,
+                                textColor=ACCENT, spaceAfter=0),
     )
 
 
@@ -113,7 +131,7 @@ def paragraphs(text: object, style: ParagraphStyle | None = None,
     ``lead_in`` (plain text) starts the first paragraph as a bold run-in label.
     """
     st = style or styles().body
-    blocks = [escape(b.strip()).replace("\n", "<br/>")
+    blocks = [escape(visual(b.strip())).replace("\n", "<br/>")
               for b in _BLANK_LINE.split(clean(text)) if b.strip()]
     if lead_in and blocks:
         blocks[0] = f'<font color="#555555"><b>{esc(lead_in)}.</b></font> {blocks[0]}'

@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,6 +32,7 @@ from assessor_app.errors import AppError, UsageError
 
 if TYPE_CHECKING:
     from assessor_app.reports import RenderedReport
+    from assessor_app.services.branding import BrandingChoice
     from assessor_app.services.documents import DocumentInfo, DocumentService
     from assessor_app.services.reports import ReportService
     from assessor_app.services.signing import SignerIdentity, SigningService, VerificationReport
@@ -156,26 +157,43 @@ class BuiltReport:
 
     enrolment_id: str
     data: ReportData
-    renderer: Callable[[ReportData], RenderedReport]
+    renderer: Callable[..., RenderedReport]  # (data, branding) -> RenderedReport
     subject_id: str = ""  # the review or evidence record it is about
+    branding: BrandingChoice | None = None  # the employer's name and logo, from the settings
 
 
 def build_report(ctx: ReportContext, kind: str | ReportKind, enrolment_id: str, *, today: date,
-                 review_id: str | None = None, evidence_id: str | None = None) -> BuiltReport:
-    """[DB thread] Read everything the report shows (and keep moderation pseudonyms)."""
+                 review_id: str | None = None, evidence_id: str | None = None,
+                 branding: BrandingChoice | None = None) -> BuiltReport:
+    """[DB thread] Read everything the report shows (and keep moderation pseudonyms).
+
+    ``branding`` is what the settings ask for (``services.branding.current_choice``);
+    the anonymised moderation copy never carries it.
+    """
     data = ctx.reports.build(kind, enrolment_id, review_id=review_id, evidence_id=evidence_id,
                              today=today)
+    if data.meta.anonymised:
+        branding = None
     return BuiltReport(enrolment_id, data, ctx.reports.render_data,
-                       data.focus_review_id or data.focus_evidence_id)
+                       data.focus_review_id or data.focus_evidence_id, branding)
 
 
 def render_report(built: BuiltReport, progress: Progress | None = None) -> RenderedReport:
-    """[PDF worker] Lay out the PDF (with empty signature fields); no database access."""
+    """[PDF worker] Lay out the PDF (with empty signature fields); no database access.
+
+    The logo is read and checked here (image work); one that cannot be used is
+    left out and its reason joins ``notices``, which the caller shows once.
+    """
+    from assessor_app.services.branding import resolve
+
     if progress:
         progress(f"Laying out the {built.data.meta.title.lower()}…")
-    rendered = built.renderer(built.data)
+    branding = resolve(built.branding)
+    rendered = built.renderer(built.data, branding.branding)
     if progress:
         progress(f"Laid out {rendered.pages} pages")
+    if branding.notice:
+        rendered = replace(rendered, notices=(branding.notice, *rendered.notices))
     return rendered
 
 
@@ -189,10 +207,11 @@ def store_report(ctx: ReportContext, built: BuiltReport, rendered: RenderedRepor
 
 
 def generate(ctx: ReportContext, kind: str | ReportKind, enrolment_id: str, *, today: date,
-             review_id: str | None = None, evidence_id: str | None = None) -> DocumentRow:
-    """All generating phases in this thread (CLI, tests)."""
+             review_id: str | None = None, evidence_id: str | None = None,
+             branding: BrandingChoice | None = None) -> DocumentRow:
+    """All generating phases in this thread (tests; the CLI keeps the notices too)."""
     built = build_report(ctx, kind, enrolment_id, today=today, review_id=review_id,
-                         evidence_id=evidence_id)
+                         evidence_id=evidence_id, branding=branding)
     return store_report(ctx, built, render_report(built))
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assessor_app.domain.anonymise import anonymise, names_to_pseudonymise, pseudonym_label
+from assessor_app.domain.branding import ReportBranding
 from assessor_app.domain.catalogue import Catalogue, Framework, Programme
 from assessor_app.domain.enums import EvidenceStatus
 from assessor_app.domain.report_data import ReportData, ReportKind, ReportMeta
@@ -218,17 +219,19 @@ class ReportService:
         return data
 
     def render(self, kind: str | ReportKind, enrolment_id: str, *, review_id: str | None = None,
-               evidence_id: str | None = None, today: date,
-               document_id: str | None = None) -> RenderedReport:
+               evidence_id: str | None = None, today: date, document_id: str | None = None,
+               branding: ReportBranding | None = None) -> RenderedReport:
         """The PDF of one report, with empty signature fields where the signing module allows."""
         data = self.build(kind, enrolment_id, review_id=review_id, evidence_id=evidence_id,
                           today=today, document_id=document_id)
-        return self.render_data(data)
+        return self.render_data(data, branding)
 
-    def render_data(self, data: ReportData) -> RenderedReport:
+    def render_data(self, data: ReportData,
+                    branding: ReportBranding | None = None) -> RenderedReport:
+        """Lay out ``data`` (no database access); ``branding`` is the employer's, checked."""
         from assessor_app.reports import render
 
-        rendered = render(data, self._fonts)
+        rendered = render(data, self._fonts, branding)
         if self._fields is None:
             return rendered
         return replace(rendered, pdf=self._fields(rendered.pdf, rendered.signature_boxes))

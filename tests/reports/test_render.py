@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -183,8 +184,13 @@ def test_nasty_text_renders_literally(rendered, tmp_path: Path) -> None:
     assert "Nasty <field> & label" in flat
     assert "Paragraph 39." in flat
     assert "\x07" not in text
-    for word in ("שלום", "مرحبا"):  # present, though laid out in logical order (no shaping)
-        assert word in text or word[::-1] in text
+    # drawn right to left (Arabic in its joined forms), so a reader gets them back in order
+    logical = unicodedata.normalize("NFKC", text)
+    for words in ("שלום עולם", "مرحبا بالعالم"):
+        assert words in logical
+    assert "emoji [emoji];" in flat and "ampersands [emoji]" in flat  # not a box, not dropped
+    assert "Zoë and é" in flat  # combining accents composed (NFC)
+    assert r.notices and "[emoji]" in r.notices[0]
     assert "x" * 100 in flat.replace(" ", ""), "the 400-character word is split, not dropped"
     _check_boxes(r, pdf_text(r.pdf, tmp_path, r.pages, r.pages))
 

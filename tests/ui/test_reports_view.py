@@ -24,9 +24,12 @@ from assessor_app.domain.report_data import ReportKind
 from assessor_app.keystore import MemorySecretStore
 from assessor_app.services import report_jobs
 from assessor_app.services.signing import SigningService
+from assessor_app.settings import Settings, save_settings
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.views.practitioner_page import TAB_NAMES, PractitionerPageView
 from assessor_app.ui.views.reports_view import ReportsView
+from tests.reports.conftest import pdf_text
+from tests.reports.logos import EMPLOYER, images_list, make_logo
 from tests.review_demo import TODAY  # the date the shared demo_folder is made for
 
 SCREENSHOT_ENV = "ASSESSOR_APP_SCREENSHOT_DIR"
@@ -133,6 +136,34 @@ def test_sign_then_countersign_updates_status_and_verify_shows_two_intact_signat
     assert all(r[0] for r in rows)
     assert "Both signatures are intact" in reports.check.verdict_label.text()
     shot(page, "02-signed-and-verified")
+
+
+def test_a_report_carries_the_employers_name_and_logo_from_settings(
+        qtbot: QtBot, page: PractitionerPageView, ctx: AppContext, tmp_path: Path) -> None:
+    """Saved in Settings → Reports, read at Generate: the stored PDF is branded."""
+    save_settings(Settings(employer_name=EMPLOYER,
+                           report_logo=str(make_logo(tmp_path / "logo.png"))))
+    reports = page.reports
+    row = generate(qtbot, reports, ReportKind.FINAL)
+    assert "logo" not in reports.message_label.text()  # nothing to warn about
+    pdf = report_jobs.document_content(ctx, row.id)
+    assert EMPLOYER in pdf_text(pdf, tmp_path, 1, 1)
+    assert [i["page"] for i in images_list(pdf, tmp_path)] == ["1"]
+
+
+def test_a_logo_that_has_gone_is_left_out_and_the_status_says_so_once(
+        qtbot: QtBot, page: PractitionerPageView, ctx: AppContext, tmp_path: Path) -> None:
+    save_settings(Settings(employer_name=EMPLOYER, report_logo=str(tmp_path / "gone.png")))
+    reports = page.reports
+    row = generate(qtbot, reports, ReportKind.FINAL)  # the job still succeeds
+    message = reports.message_label.text()
+    assert message.startswith(f"Final assessment report version {row.version} generated")
+    assert message.count("The logo was left out of this report") == 1
+    assert "There is no picture at that path" in message and "Settings → Reports" in message
+    assert reports.message_label.isVisible()
+    shot(page, "02-logo-left-out")
+    pdf = report_jobs.document_content(ctx, row.id)
+    assert EMPLOYER in pdf_text(pdf, tmp_path, 1, 1) and images_list(pdf, tmp_path) == []
 
 
 def test_countersigning_first_or_twice_is_explained_not_done(qtbot: QtBot,

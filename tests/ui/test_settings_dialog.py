@@ -18,6 +18,7 @@ from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.theme import apply_theme
 from assessor_app.ui.views.settings_dialog import SettingsDialog, wizard_available
 from assessor_app.ui.widgets import autosave
+from tests.reports.logos import bad_logo, make_logo
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
@@ -84,6 +85,18 @@ def test_problems_are_shown_inline_and_block_saving(qtbot: QtBot, dialog: Settin
     edit(dialog, "report_logo").setText("")
     assert dialog.validate() == {} and dialog.save_button.isEnabled()
     assert dialog.problems["server_address"].isHidden()
+
+
+def test_the_logo_is_checked_as_the_reports_will_use_it(dialog: SettingsDialog,
+                                                       tmp_path: Path) -> None:
+    """The same check as report generation: a renamed text file or a cut-short picture is
+    refused here, before a report has to leave the logo out."""
+    for bad, reason in (("not an image", "not a picture"), ("corrupt", "damaged")):
+        edit(dialog, "report_logo").setText(str(bad_logo(bad, tmp_path)))
+        assert reason in dialog.problems["report_logo"].text()
+        assert not dialog.save_button.isEnabled()
+    edit(dialog, "report_logo").setText(str(make_logo(tmp_path / "good.png")))
+    assert dialog.problems["report_logo"].isHidden() and dialog.save_button.isEnabled()
 
 
 def test_a_folder_that_cannot_be_written_is_refused(dialog: SettingsDialog,

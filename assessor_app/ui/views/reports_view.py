@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from assessor_app.domain.report_data import ReportKind
 from assessor_app.services import report_jobs
+from assessor_app.services.branding import BrandingChoice, current_choice
 from assessor_app.ui.pdf_pool import PdfPool
 from assessor_app.ui.views.reports_panels import (
     ROLE_TITLES,
@@ -70,6 +71,9 @@ class ReportsView(QWidget):
         #: Replaceable in tests: opening a file and asking where to save one.
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.choose_save_path: Callable[[str], str] = self._ask_save_path
+        #: The employer's name and logo, read from the settings file at each generate, so
+        #: a change saved in Settings applies to the next report.
+        self.branding_source: Callable[[], BrandingChoice] = current_choice
         self._build()
 
     # -- layout -------------------------------------------------------------------
@@ -228,7 +232,8 @@ class ReportsView(QWidget):
         self._db(report_jobs.build_report, kind, self._page.row.enrolment_id,
                  today=self._page.today,
                  review_id=which if kind is ReportKind.REVIEW else None,
-                 evidence_id=which if kind is ReportKind.EVIDENCE else None) \
+                 evidence_id=which if kind is ReportKind.EVIDENCE else None,
+                 branding=self.branding_source()) \
             .on_success(self._render).on_failure(self._failed)
 
     def _render(self, built: BuiltReport) -> None:
@@ -243,7 +248,8 @@ class ReportsView(QWidget):
                 f"{row.title} version {row.version} generated ({row.pages} "
                 f"page{'' if row.pages == 1 else 's'}). "
                 + ("" if row.kind is ReportKind.MODERATION else "Sign it as the assessor, ")
-                + "open it or save a copy.", row.id)) \
+                + "open it or save a copy."
+                + "".join(f"\n\n{notice}" for notice in rendered.notices), row.id)) \
             .on_failure(self._failed)
 
     # -- the documents list -----------------------------------------------------------

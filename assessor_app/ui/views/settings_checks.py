@@ -1,13 +1,17 @@
-"""Checks behind the settings dialog's inline messages (no widgets: easy to test alone)."""
+"""Checks behind the settings dialog's inline messages (no widgets: easy to test alone).
+
+The logo check lives with the reports' branding (``services.branding``), so the
+dialog and every report judge a logo the same way.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import tempfile
 from pathlib import Path
 
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+from assessor_app.services.branding import logo_problem
+
+__all__ = ["folder_problem", "logo_problem"]
 
 
 def folder_problem(text: str) -> str | None:
@@ -29,18 +33,4 @@ def folder_problem(text: str) -> str | None:
             pass
     except OSError:
         return f"The app cannot write to {probe}. Choose a folder you can write to."
-    return None
-
-
-def logo_problem(text: str) -> str | None:
-    if not text.strip():
-        return None
-    path = Path(text).expanduser()
-    if path.suffix.lower() not in LOGO_SUFFIXES:
-        return "The logo must be a PNG or JPEG picture."
-    if not path.is_file() or not os.access(path, os.R_OK):
-        return "There is no picture at that path (or it cannot be read)."
-    with contextlib.suppress(OSError):
-        if path.stat().st_size > 5_000_000:
-            return "That picture is over 5 MB; use a smaller one."
     return None
