@@ -12,11 +12,14 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p = sub.add_parser(
         "retention", help="remove the raw notes of portfolios closed long ago (reports kept)",
         description="Retention: for portfolios completed, withdrawn or left more than the "
-                    "retention period ago, clear the raw notes; signed reports, dates and "
-                    "judgements are kept.")
+                    "retention period ago, clear the written notes and remove attachments and "
+                    "unsigned reports; dates, judgements, the final assessment and signed "
+                    "reports are kept. The next sync passes the change on. See "
+                    "docs/employers/retention.md.")
     actions = p.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
     purge = actions.add_parser("purge", help="clear the old notes (see --dry-run)")
-    purge.add_argument("--dry-run", action="store_true", help="only count what would be cleared")
+    purge.add_argument("--dry-run", action="store_true",
+                       help="only count what would be cleared, by kind (nothing changes)")
     purge.add_argument("--years", type=int, default=None,
                        help="the retention period (default: the one in Settings)")
     purge.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)

@@ -215,3 +215,10 @@ def rebuild(session: Session) -> int:
     """Rebuild the index from ``evidence_text`` (maintenance); returns the document count."""
     session.execute(text("INSERT INTO evidence_fts (evidence_fts) VALUES ('rebuild')"))
     return int(session.execute(text("SELECT count(*) FROM evidence_text")).scalar_one())
+
+
+def optimize(session: Session) -> None:
+    """Merge the index into one segment. FTS5 only marks a changed document's old terms as
+    deleted; they stay readable in ``evidence_fts_data`` until a merge drops them, so the
+    retention purge runs this after clearing text."""
+    session.execute(text("INSERT INTO evidence_fts (evidence_fts) VALUES ('optimize')"))

@@ -217,8 +217,9 @@ class SettingsDialog(QDialog):
         years.setSuffix(" years")
         years.setSpecialValueText("Keep for ever")
         self._row(form, "retention_years", years, "For portfolios completed, withdrawn or left "
-                  "longer ago than this, the raw notes are removed. Signed reports, dates and "
-                  "judgements are kept.")
+                  "longer ago than this, the written notes, attachments and unsigned reports "
+                  "are removed. Dates, judgements, the final assessment and signed reports "
+                  "are kept.")
         years.valueChanged.connect(self.retention_box.set_years)
         form.addRow("", self.retention_box)
         return page

@@ -170,9 +170,11 @@ class RetentionBox(QWidget):
 
     def confirm_purge(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Remove old notes",
-                          f"Remove the raw notes of portfolios closed more than {self.years} "
-                          "years ago? Signed reports, dates and judgements are kept. This "
-                          "cannot be undone (except from a backup).",
+                          f"Remove the written notes, attachments and unsigned reports of "
+                          f"portfolios closed more than {self.years} years ago? Dates, "
+                          "judgements, the final assessment and signed reports are kept. The "
+                          "change reaches your other laptops and the server at the next sync. "
+                          "This cannot be undone (except from a backup).",
                           QMessageBox.StandardButton.Cancel, self)
         remove = box.addButton("Remove notes", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
