@@ -121,12 +121,14 @@ class AppContext:
     def sync(self) -> SyncService:
         from assessor_app.services.signing import signing_secrets
         from assessor_app.services.sync import SyncService
+        from assessor_app.services.sync_address import AddressSetting
 
         def secrets() -> SecretStore:
             return self.secrets or keyring_secrets()
 
         return SyncService(self.database, secrets,
-                           lambda: signing_secrets(self.database, secrets), self.paths.root)
+                           lambda: signing_secrets(self.database, secrets), self.paths.root,
+                           address=AddressSetting(self.paths.root))
 
     # The GUI's WorkbenchApi, delegated so the GUI sees one small object.
     def list_rows(self, today: date):  # type: ignore[no-untyped-def]

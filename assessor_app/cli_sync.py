@@ -10,9 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import sys
 from collections.abc import Callable
 
 from assessor_app.paths import DataPaths
+
+#: services.sync_lock.BUSY_EXIT (not imported: that brings httpx to every CLI start)
+BUSY_EXIT = 75
+SYNC_EXIT_CODES = f"""exit status:
+  0    synced (conflicts, refusals and records still waiting are listed, not failures)
+  {BUSY_EXIT}   another sync of this data folder was running (the app's own, or another
+       terminal's): nothing was done; run it again once that one has finished
+  11   the sync did not finish (the message says why); nothing on this computer was lost
+  2    a usage mistake; other codes: the store could not be opened (the message says why)
+"""
 
 
 def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
@@ -22,8 +33,9 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
         "enrol", help="enrol this computer with your employer's sync server",
         description="Exchange a one-time enrolment code (from your coordinator) for this "
                     "computer's sync token, kept in the OS keyring.")
-    e.add_argument("--server", required=True, metavar="URL",
-                   help="the sync server's address, e.g. https://sync.example.org")
+    e.add_argument("--server", default=None, metavar="URL",
+                   help="the sync server's address, e.g. https://sync.example.org "
+                        "(default: the server address in the app's Settings)")
     e.add_argument("--code", required=True, metavar="CODE", help="the one-time enrolment code")
     e.add_argument("--ca-bundle", metavar="FILE", default=None,
                    help="your employer's CA certificate (PEM), if the server uses its own CA")
@@ -32,7 +44,8 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     data_dir_option(e, top=False)
     s = sub.add_parser("sync", help="send this computer's changes and fetch everyone else's",
                        description="Push local changes to the sync server, then pull changes "
-                                   "made elsewhere.")
+                                   "made elsewhere.",
+                       epilog=SYNC_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("--json", action="store_true", help="machine-readable output")
     data_dir_option(s, top=False)
     return {"enrol": cmd_enrol, "sync": cmd_sync}
@@ -45,23 +58,42 @@ def _open(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
+    from assessor_app.errors import UsageError
+    from assessor_app.services.sync_address import AddressSetting
+
+    server = args.server or AddressSetting(DataPaths.resolve(args.data_dir).root).wanted()
+    if not server:  # asked before a store is made in a new folder
+        raise UsageError("Which server? Give its address with --server URL.",
+                         "Your coordinator sends it with the code; once set in the app's "
+                         "Settings (Server), enrol uses it without --server.")
     ctx = _open(args, create=True)  # a new laptop enrols before it holds anything
     try:
-        status = ctx.sync.enrol(args.server, args.code, args.device_name or platform.node()
+        status = ctx.sync.enrol(server, args.code, args.device_name or platform.node()
                                 or "computer", args.ca_bundle)
     finally:
         ctx.close()
+    if not args.server:
+        print(f"Using the server address from Settings: {server}")
     print(f"Enrolled with {status.server_url} as {status.user_name} ({status.role}).")
     print(f"{status.waiting} change(s) wait to be sent: run 'assessor-app sync'.")
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from assessor_app.services.sync_lock import SyncBusy
+
     ctx = _open(args)
     try:
         report = ctx.sync.sync()
         status = ctx.sync.status()
         reasons = ctx.sync.refusal_reasons() if report.refused else []
+    except SyncBusy as exc:
+        if args.json:
+            print(json.dumps({"busy": True, "message": exc.message}))
+        print(f"assessor-app: {exc.message}", file=sys.stderr)
+        print("Nothing was done, and nothing is wrong: run 'assessor-app sync' again once it "
+              "has finished.", file=sys.stderr)
+        return exc.exit_code
     finally:
         ctx.close()
     if args.json:
@@ -69,7 +101,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                           "merged": report.merged, "conflicts": report.conflicts,
                           "refused": report.refused, "seconds": round(report.seconds, 3),
                           "waiting": status.waiting, "open_conflicts": status.conflicts,
-                          "refused_reasons": reasons}))
+                          "parked": status.parked, "refused_reasons": reasons}))
         return 0
     print(f"Synced with {status.server_url}: sent {report.pushed}, received {report.pulled}, "
           f"merged {report.merged}, conflicts {report.conflicts}, refused {report.refused} "
@@ -83,4 +115,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"  - {reason}")
     if status.waiting:
         print(f"{status.waiting} change(s) still wait to be sent.")
+    if status.parked:
+        print(f"{status.parked} record(s) from other devices wait here until they can be added "
+              "(each sync tries again; the app's Sync ▸ Conflicts… says why).")
     return 0

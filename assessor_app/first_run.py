@@ -182,8 +182,15 @@ class FirstRunSetup:
 
         # services.sync.SyncService.enrol(server_url, code, device_name, ca_bundle=None)
         result = enrol(server.strip(), code.strip(), platform.node() or "computer")
-        _write_settings(server=server.strip())
+        # the address as the enrolment keeps it (normalised), so the two always agree
+        _write_settings(server=getattr(result, "server_url", "") or server.strip())
         return result
+
+    def server_address(self) -> str:
+        """The address in the settings (to fill in the server page when run again)."""
+        from assessor_app import settings
+
+        return settings.read_settings_quietly().server_address
 
     # -- the end --------------------------------------------------------------------
     def finish(self) -> None:

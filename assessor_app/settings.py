@@ -67,6 +67,22 @@ def _server(v: Any) -> str | None:
     return None
 
 
+def server_key(url: str) -> str:
+    """An address reduced to what names a server: 'HTTPS://Sync.Example.org/' and
+    'https://sync.example.org' are the same server (scheme and host are case-blind, a
+    trailing slash means nothing)."""
+    url = url.strip().rstrip("/")
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url.lower()
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+
+
+def same_server(a: str, b: str) -> bool:
+    return server_key(a) == server_key(b)
+
+
 def _theme(v: Any) -> str | None:
     return None if v in THEMES else "must be one of " + ", ".join(THEMES)
 
@@ -274,6 +290,26 @@ def load_settings(path: Path | None = None) -> LoadResult:
     where = f" The file as it was is kept as {aside.name}." if aside else ""
     return LoadResult(settings, warnings, f"Some settings were not valid ({names}), so their "
                       f"defaults are used.{where}", aside)
+
+
+def read_settings_quietly(path: Path | None = None) -> Settings:
+    """The settings as saved, for a quick look from a worker (the sync status): never
+    writes, moves or warns; a bad or missing file, or a bad value, reads as the default.
+    ``load_settings`` is what repairs a file and tells the user."""
+    from assessor_app.paths import settings_file
+
+    settings = Settings()
+    try:
+        raw = json.loads((path or settings_file()).read_bytes().decode("utf-8"))
+        if not isinstance(raw, dict):
+            return settings
+        raw, _version = migrate(raw)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, KeyError, TypeError):
+        return settings
+    for f in FIELDS:
+        if f.name in raw and f.check(raw[f.name]) is None:
+            setattr(settings, f.name, raw[f.name])
+    return settings
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:

@@ -28,8 +28,11 @@ from assessor_app.keystore import (
     save_sync_token,
 )
 from assessor_app.services import sync_conflicts
+from assessor_app.services.sync_address import AddressSetting, ServerChanged, server_changed_error
 from assessor_app.services.sync_conflicts import ConflictItem
 from assessor_app.services.sync_lock import SyncBusy, folder_lock
+from assessor_app.services.sync_parked import ParkedItem
+from assessor_app.settings import same_server
 from assessor_app.sync.client import (
     NotEnrolled,
     RequestRefused,
@@ -42,7 +45,8 @@ if TYPE_CHECKING:
     from assessor_app.store.database import Database
     from assessor_app.store.sync_repo import SyncRepository, Who
 
-__all__ = ["ConflictItem", "SyncBusy", "SyncProgress", "SyncReport", "SyncService", "SyncStatus"]
+__all__ = ["ConflictItem", "ParkedItem", "ServerChanged", "SyncBusy", "SyncProgress", "SyncReport",
+           "SyncService", "SyncStatus"]
 
 PUSH_BATCH = 200
 #: a batch's rows are also cut by size: the server refuses bodies over MAX_BODY_BYTES (413)
@@ -60,6 +64,17 @@ class SyncStatus:
     last_error: str
     waiting: int
     conflicts: int
+    #: records from other devices waiting here until they can be applied (not conflicts)
+    parked: int = 0
+    #: the server address in the settings for this store ("" when none)
+    settings_url: str = ""
+
+    @property
+    def server_changed(self) -> bool:
+        """Enrolled with one server while the settings name another: no sync until a person
+        enrols again or puts the address back."""
+        return self.configured and bool(self.settings_url) and not same_server(
+            self.settings_url, self.server_url)
 
 
 @dataclass(frozen=True)
@@ -109,11 +124,13 @@ class _Counts:
 class SyncService:
     def __init__(self, database: Database, secrets: Callable[[], SecretStore],
                  signing_secrets: Callable[[], SecretStore] | None = None,
-                 root: Path | None = None) -> None:
+                 root: Path | None = None, address: AddressSetting | None = None) -> None:
         self._db = database
         self._secrets = secrets
         self._signing_secrets = signing_secrets
         self._root = root or database.paths.root
+        #: the ``server_address`` setting (None: no settings speak for this store)
+        self._address = address
         self._lock = threading.Lock()
 
     # -- state -----------------------------------------------------------------------------
@@ -128,10 +145,18 @@ class SyncService:
         with self._db.uow() as uow:
             return fn(SyncRepository(uow.session))
 
+    def settings_address(self) -> str:
+        """The server address the settings name for this store ("" when none)."""
+        return self._address.wanted() if self._address is not None else ""
+
     def _server(self) -> dict[str, Any]:
         server = self._read(lambda r: r.state("server"))
         if not server:
+            wanted = self.settings_address()
             raise NotEnrolled("This computer is not enrolled with a sync server.",
+                              f"Enrol it first: assessor-app enrol --code CODE (with {wanted}, "
+                              "the server in Settings; your coordinator gives you the code)."
+                              if wanted else
                               "Enrol it first: assessor-app enrol --server URL --code CODE "
                               "(your coordinator gives you the code).")
         return server  # type: ignore[no-any-return]
@@ -139,22 +164,30 @@ class SyncService:
     def status(self) -> SyncStatus:
         def read(repo: SyncRepository) -> tuple[Any, ...]:
             return (repo.state("server"), repo.state("last"), repo.count_dirty(),
-                    repo.open_conflicts())
+                    repo.open_conflicts(), repo.inbox_size())
 
-        server, last, waiting, conflicts = self._read(read)
+        server, last, waiting, conflicts, parked = self._read(read)
         server, last = server or {}, last or {}
         at = last.get("at")
         return SyncStatus(bool(server), server.get("url", ""), server.get("user_name", ""),
                           server.get("role", ""),
                           datetime.fromisoformat(at) if at else None, last.get("error", ""),
-                          waiting, conflicts)
+                          waiting, conflicts, parked, self.settings_address())
 
     # -- enrolment -------------------------------------------------------------------------
-    def enrol(self, server_url: str, code: str, device_name: str,
+    def enrol(self, server_url: str | None, code: str, device_name: str,
               ca_bundle: str | None = None) -> SyncStatus:
+        """Exchange a one-time code for this device's token. ``server_url`` None: the
+        address in the settings. Afterwards the settings name the server enrolled with."""
         from assessor_app.services import sync_enrol
         from assessor_app.sync.protocol import EnrolRequest
 
+        if not (server_url or "").strip():
+            server_url = self.settings_address()
+            if not server_url:
+                raise UsageError("Which server? No server address was given, and Settings "
+                                 "name none.", "Give the address your coordinator sent: "
+                                 "assessor-app enrol --server URL --code CODE.")
         url = check_url(server_url)
         code, device_name = code.strip(), device_name.strip()
         if len(code) < 6:
@@ -192,6 +225,8 @@ class SyncService:
             repo.set_state("server", sync_enrol.server_state(url, bundle, device_name, resp))
         if before.get("device_id") not in (None, who.device_id):
             forget_sync_token(secrets, before.get("server_id", ""), before["device_id"])
+        if self._address is not None:  # the setting and the enrolment agree from now on
+            self._address.remember(url)
         if self._signing_secrets is not None:  # after the enrolment is kept: sync works anyway
             sync_enrol.store_identity(self._db, self._signing_secrets(), pending, resp)
         return self.status()
@@ -212,6 +247,11 @@ class SyncService:
         from assessor_app.store.sync_repo import Who
 
         server = self._server()
+        wanted = self.settings_address()
+        if wanted and not same_server(wanted, server["url"]):
+            # never the server in the settings (it has not enrolled this device), and not the
+            # old one behind the person's back: they changed the address for a reason
+            raise server_changed_error(server["url"], wanted)
         token = load_sync_token(self._secrets(), server["server_id"], server["device_id"])
         if not token:
             raise NotEnrolled("This computer's sync token is not in the keyring.",
@@ -357,7 +397,14 @@ class SyncService:
                 repo.fill_blob(sha, data)
         progress(SyncProgress("files", len(missing), len(missing)))
 
-    # -- conflicts -------------------------------------------------------------------------
+    # -- conflicts and waiting records ----------------------------------------------------
+    def parked(self) -> list[ParkedItem]:
+        """Records from other devices waiting here until they can be applied, oldest first
+        (each sync tries them again; an applied one leaves this list)."""
+        from assessor_app.services.sync_parked import parked_items
+
+        return parked_items(self._db)
+
     def conflicts(self) -> list[ConflictItem]:
         """Open conflicts, oldest first, with what a person needs to decide."""
         return sync_conflicts.open_conflicts(self._db)

@@ -11,9 +11,14 @@ from pathlib import Path
 
 from assessor_app.sync.client import SyncError
 
+#: sysexits' EX_TEMPFAIL: nothing went wrong, try again in a moment (``assessor-app sync --help``)
+BUSY_EXIT = 75
+
 
 class SyncBusy(SyncError):
-    pass
+    """Another sync of the same data folder is running: not a failure, this one just waits."""
+
+    exit_code = BUSY_EXIT
 
 
 @contextmanager

@@ -5,6 +5,10 @@ device does not have yet waits in the inbox (``sync_state["inbox"]``) and is tri
 again with every later page. A row the device edited and has not pushed keeps its
 text (only its known server revision moves); everything else takes the server's
 version. Inserts and updates are batched (Core), audited like any change.
+
+A parked row carries why it waits (``row["parked"]``: a missing parent, or a unique key
+another row here already holds) and since when, so the conflicts view can explain it;
+``parked_rows`` adds the practitioner it belongs to, where this device can tell.
 """
 
 from __future__ import annotations
@@ -36,6 +40,23 @@ class ApplyStats:
     skipped: int = 0  # already had that revision, or a table this version does not know
 
 
+@dataclass(frozen=True)
+class ParkedRow:
+    """A pulled row waiting in the inbox, with what this device knows about whose it is."""
+
+    table: str
+    id: str
+    #: "parent" (a row it names is not here) or "clash" (its unique key is taken here)
+    reason: str
+    #: for "parent": the table of the missing row; for "clash": the unique key's columns
+    waits_for: tuple[str, ...]
+    since: str  # ISO time it was first parked
+    updated_by: str
+    practitioner_id: str | None  # None: not known here, or an employer-wide row
+    practitioner_name: str | None  # None: that practitioner is not on this device (yet)
+    employer_wide: bool
+
+
 class PullMixin:
     """The incoming half of ``SyncRepository`` (which provides ``_conn``, ``_events``,
     ``state`` and ``set_state``)."""
@@ -63,8 +84,11 @@ class PullMixin:
                 stats.skipped += 1
                 continue
             key = (r["table"], r["id"])
-            if key in pending and int(pending[key]["rev"]) > int(r["rev"]):
+            before = pending.get(key)
+            if before is not None and int(before["rev"]) > int(r["rev"]):
                 continue
+            if before is not None and "parked" in before:  # a newer version of a parked row
+                r = {**r, "parked": before["parked"]}  # waits since the first one did
             pending[key] = r
         ordered = sorted(pending.values(), key=lambda r: tables.RANK[r["table"]])
         parked: list[Mapping[str, Any]] = []
@@ -78,6 +102,58 @@ class PullMixin:
     def inbox_size(self) -> int:
         return len((self.state("inbox") or {}).get("rows", []))
 
+    def parked_rows(self) -> list[ParkedRow]:
+        """The rows waiting in the inbox, oldest first, each with why it waits and, where this
+        device can tell (walking parent links through the store and the inbox), whose it is."""
+        rows = [r for r in (self.state("inbox") or {}).get("rows", []) if r["table"] in tables.BY_NAME]
+        by_key = {(r["table"], r["id"]): r for r in rows}
+        out = []
+        for r in rows:
+            why = r.get("parked") or {}
+            practitioner, wide = self._owner(r["table"], r["id"], r["fields"], by_key)
+            name = None
+            if practitioner is not None:
+                held = by_key.get(("practitioner", practitioner))
+                name = held["fields"].get("name") if held else self._practitioner_name(practitioner)
+            out.append(ParkedRow(r["table"], r["id"], str(why.get("reason", "parent")),
+                                 tuple(why.get("waits_for", ())), str(why.get("since", "")),
+                                 str(r.get("updated_by") or ""), practitioner, name, wide))
+        out.sort(key=lambda p: (p.since, tables.RANK[p.table]))
+        return out
+
+    def _owner(self, table: str, rid: str, fields: Mapping[str, Any],
+               by_key: Mapping[tuple[str, str], Mapping[str, Any]]) -> tuple[str | None, bool]:
+        """(practitioner id, employer-wide) of a row, found by walking up its parents."""
+        for _ in range(len(tables.SPECS)):
+            if table == "practitioner":
+                return rid, False
+            spec = tables.BY_NAME[table]
+            if spec.parent is None:
+                return None, spec.employer_wide
+            col, parent = spec.parent
+            pid = fields.get(col)
+            if not pid:
+                return None, table == "conflict"  # a conflict on an employer-wide row
+            if parent == "practitioner":
+                return str(pid), False
+            held = by_key.get((parent, pid))
+            if held is not None:
+                table, rid, fields = parent, pid, held["fields"]
+                continue
+            sh = shape(parent)
+            found = self._conn.execute(select(*sh.read_columns)
+                                       .where(sh.table.c.id == pid)).mappings().first()
+            if found is None:
+                return None, False  # its parent has not arrived: whose it is is not known yet
+            table, rid, fields = parent, pid, found
+        return None, False
+
+    def _practitioner_name(self, practitioner_id: str) -> str | None:
+        from assessor_app.store.base import Base
+
+        t = Base.metadata.tables["practitioner"]
+        return self._conn.execute(select(t.c.name).where(t.c.id == practitioner_id)).scalar()
+
     def _apply_table(self, sh: TableShape, rows: list[Mapping[str, Any]],
                      stats: ApplyStats) -> list[Mapping[str, Any]]:
         t = sh.table
@@ -88,20 +164,23 @@ class PullMixin:
         existing: dict[str, Any] = {}
         for chunk in chunks(ids):
             existing.update((r.id, r) for r in self._conn.execute(select(*cols).where(t.c.id.in_(chunk))))
-        waiting: set[str] = set()
+        waiting: dict[str, dict[str, Any]] = {}  # row id → why it waits
         for col, ref in sh.foreign_keys:
             wanted = {r["fields"].get(col) for r in rows} - {None, ""}
             have = self._existing_ids(ref, wanted)
-            waiting.update(r["id"] for r in rows if r["fields"].get(col) not in (None, "")
-                           and r["fields"].get(col) not in have)
-        waiting |= self._unique_clashes(sh, [r for r in rows if r["id"] not in waiting])
+            for r in rows:
+                if r["fields"].get(col) not in (None, "") and r["fields"].get(col) not in have:
+                    waiting.setdefault(r["id"], {"reason": "parent", "waits_for": [ref]})
+        for rid, key in self._unique_clashes(sh, [r for r in rows if r["id"] not in waiting]).items():
+            waiting[rid] = {"reason": "clash", "waits_for": list(key)}
         now = datetime.now(UTC)
         inserts: list[dict[str, Any]] = []
         updates: dict[frozenset[str], list[dict[str, Any]]] = {}
         parked = []
         for r in rows:
             if r["id"] in waiting:
-                parked.append(r)
+                since = (r.get("parked") or {}).get("since") or now.isoformat()
+                parked.append({**r, "parked": {**waiting[r["id"]], "since": since}})
                 continue
             old = existing.get(r["id"])
             rev = int(r["rev"])
@@ -136,12 +215,13 @@ class PullMixin:
             self._conn.execute(stmt, batch)
         return parked
 
-    def _unique_clashes(self, sh: TableShape, rows: list[Mapping[str, Any]]) -> set[str]:
+    def _unique_clashes(self, sh: TableShape,
+                        rows: list[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
         """Rows whose unique key another row (here, or earlier in the page) already holds
         under another id: two devices each made the record an enrolment has one of. Such a
         row waits in the inbox (its text kept there and on the server) rather than failing
-        the page, and with it every later sync."""
-        clash: set[str] = set()
+        the page, and with it every later sync. Returns {row id: the key's columns}."""
+        clash: dict[str, tuple[str, ...]] = {}
         t = sh.table
         for key in sh.unique_keys:
             claimed: dict[tuple[Any, ...], str] = {}
@@ -157,7 +237,7 @@ class PullMixin:
                     continue  # NULLs never clash
                 holder = claimed.setdefault(v, r["id"])
                 if holder != r["id"]:
-                    clash.add(r["id"])
+                    clash.setdefault(r["id"], key)
         return clash
 
     def _insert_values(self, sh: TableShape, r: Mapping[str, Any], now: datetime) -> dict[str, Any]:

@@ -421,6 +421,7 @@ class MainWindow(QMainWindow):
             from assessor_app.ui.preferences import Preferences
 
             self.preferences = Preferences(load_settings().settings, parent=self)
+        self.sync_ui.watch_preferences(self.preferences)  # a new server address shows at once
         dialog = SettingsDialog(self.preferences, self.runner, self.api, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.settings_dialog = dialog

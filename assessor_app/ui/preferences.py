@@ -1,7 +1,8 @@
 """The running app's settings: saved through here, applied at once where that is practical.
 
-Autosave delay, idle lock and theme change live; the data folder and server address
-apply at the next start (the store is already open).
+Autosave delay, idle lock and theme change live; the data folder applies at the next start
+(the store is already open). The server address is checked against this device's
+enrolment at once (the sync status reads it; the window's sync part listens to ``changed``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RESTART_FIELDS = ("data_folder", "server_address")
+RESTART_FIELDS = ("data_folder",)
 
 
 def default_secrets() -> SecretStore:

@@ -10,7 +10,12 @@ Its results still reach the GUI thread as queued Qt signals. Reads of the sync s
 When: once the list is on screen (``start``), every few minutes, a little after a burst of
 edits settles (``changes_made``) and on demand (``sync_now``). One sync at a time; a request
 that arrives during a sync runs once it ends. After a failure the automatic tries back off
-(30 s, 1 min, 2 min … up to 30 min); Sync now always tries at once. ``stop`` (the window is
+(30 s, 1 min, 2 min … up to 30 min); Sync now always tries at once. Another sync of the
+same data folder running (a terminal's ``assessor-app sync``, another window) is not a
+failure: the indicator says so, nothing backs off, and this one tries again shortly.
+When the settings name another server than the one this device is enrolled with, no
+automatic sync runs until a person enrols again or puts the address back (read from the
+status, so fixing the setting lets syncing resume at once). ``stop`` (the window is
 closing) cancels a running sync between steps and waits a bounded time for its thread.
 """
 
@@ -37,6 +42,7 @@ BACKOFF_MAX_MS = 30 * 60_000
 LONG_SYNC_MS = 1_500  # a sync running longer than this shows a progress bar
 PROGRESS_EVERY_S = 0.1  # at most ten progress updates a second cross to the GUI
 STOP_WAIT_MS = 3_000
+BUSY_RETRY_MS = 10_000  # another sync of this data folder was running: try again this soon
 
 
 # The service's SyncError kinds, by class name (ui does not import the sync client, which
@@ -45,7 +51,9 @@ OFFLINE_KINDS = {"ServerUnreachable"}
 # … or trying again by itself cannot help: a person must enrol again, update the app, fix
 # the certificate, or the server refused the request.
 PERSON_KINDS = {"TokenRefused", "ProtocolTooNew", "TlsNotTrusted", "NotEnrolled",
-                "RequestRefused"}
+                "RequestRefused", "ServerChanged"}
+# … or another sync of the same data folder is running: not a failure, just wait for it.
+BUSY_KINDS = {"SyncBusy"}
 
 
 def _kinds(exc: BaseException) -> set[str]:
@@ -59,6 +67,10 @@ GUI_HINTS = {
     "NotEnrolled": "Choose Sync ▸ Connect to a server… and type the code from your coordinator.",
     "TlsNotTrusted": "If your employer uses its own certificates, connect again (Sync ▸ "
                      "Connect to a server…) and choose the certificate file from your IT team.",
+    "ServerChanged": "To use the new server, choose Sync ▸ Connect to a server… (its address is "
+                     "filled in) and type a new code from your coordinator. To keep the old "
+                     "one, put its address back in Settings ▸ Server. Your work is safe on "
+                     "this computer.",
 }
 
 
@@ -83,6 +95,11 @@ def is_offline_error(exc: BaseException) -> bool:
 def needs_person(exc: BaseException) -> bool:
     """True when trying again by itself cannot help (enrol again, update, certificate)."""
     return bool(_kinds(exc) & PERSON_KINDS)
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """True when another sync of this data folder was running (wait, do not back off)."""
+    return bool(_kinds(exc) & BUSY_KINDS)
 
 
 class _NetJob:
@@ -150,6 +167,7 @@ class SyncController(QObject):
     progressed = Signal(object)  # SyncProgress
     sync_finished = Signal(object)  # SyncReport
     sync_failed = Signal(object)  # the exception (an AppError with message and hint)
+    sync_deferred = Signal(object)  # another sync of this folder was running (the SyncBusy)
     enrolled = Signal(object)  # SyncStatus after a successful enrolment
     enrol_failed = Signal(object)  # the exception
     status_failed = Signal(object)  # the sync state could not be read (the exception)
@@ -157,7 +175,8 @@ class SyncController(QObject):
     def __init__(self, runner: DbRunner, api: Any, parent: QObject | None = None, *,
                  first_delay_ms: int = FIRST_DELAY_MS, interval_ms: int = INTERVAL_MS,
                  settle_ms: int = SETTLE_MS, backoff_first_ms: int = BACKOFF_FIRST_MS,
-                 backoff_max_ms: int = BACKOFF_MAX_MS, long_sync_ms: int = LONG_SYNC_MS) -> None:
+                 backoff_max_ms: int = BACKOFF_MAX_MS, long_sync_ms: int = LONG_SYNC_MS,
+                 busy_retry_ms: int = BUSY_RETRY_MS) -> None:
         super().__init__(parent)
         self.runner = runner
         self.api = api
@@ -166,15 +185,19 @@ class SyncController(QObject):
         self.offline = False
         self.failures = 0  # consecutive failed syncs (drives the back-off)
         self.syncs_run = 0
+        self.deferred = 0  # tries that found another sync of this folder running
+        self.waiting_for_other = False  # the last try found another sync running
         self.started = False  # start() has been called
         self._first_delay = first_delay_ms
         self._interval = interval_ms
         self._backoff_first = backoff_first_ms
         self._backoff_max = backoff_max_ms
+        self._busy_retry = busy_retry_ms
         self._running: str | None = None  # "sync" or "enrol" while the thread is busy
         self._again = False  # a sync was asked for while one ran
         self._stopped = False
         self._paused_for_person = False  # a failure only a person can fix: no automatic tries
+        self._paused_kind = ""  # the kind of that failure ("ServerChanged" clears by itself)
         self._ids = 0
         self._cancel = threading.Event()
         self._thread: _SyncThread | None = None
@@ -214,10 +237,19 @@ class SyncController(QObject):
         def got(status: Any) -> None:
             if self._stopped:
                 return
+            was_changed = (getattr(self.status, "server_changed", False)
+                           or self._paused_kind == "ServerChanged")
             self.status = status
+            delay = then_schedule
+            if was_changed and not getattr(status, "server_changed", False):
+                # the settings and the enrolment agree again: sync without waiting for a person
+                if self._paused_kind == "ServerChanged":
+                    self._paused_for_person = False
+                    self._paused_kind = ""
+                delay = 0
             self.status_changed.emit(status)
-            if then_schedule is not None and status.configured and not self.running:
-                self._schedule(then_schedule)
+            if delay is not None and status.configured and not self.running:
+                self._schedule(delay)
 
         self.runner.run_op(on_worker(self.api, "sync", "status")) \
             .on_success(got).on_failure(self._status_failed)
@@ -229,8 +261,14 @@ class SyncController(QObject):
         if self.status is not None and not self.status.configured:
             return False
         self._paused_for_person = False
+        self._paused_kind = ""
         self._begin_sync()
         return True
+
+    def settings_changed(self) -> None:
+        """The settings were saved: the server address may now agree with the enrolment,
+        or no longer (read the status again; syncing resumes if they agree again)."""
+        self.refresh_status()
 
     def changes_made(self) -> None:
         """Something was saved: sync once the edits have settled."""
@@ -278,6 +316,8 @@ class SyncController(QObject):
     def _auto(self, _why: str) -> None:
         if self._stopped or self._paused_for_person or not self.configured:
             return
+        if getattr(self.status, "server_changed", False):
+            return  # the indicator says why; fixing the setting or enrolling resumes syncing
         self._begin_sync()
 
     def _begin_sync(self) -> None:
@@ -291,6 +331,7 @@ class SyncController(QObject):
             return
         worker = self._ensure_thread()
         self._cancel.clear()
+        self.waiting_for_other = False
         self._submit("sync", on_worker(self.api, "sync", "sync"), (),
                      {"progress": worker.report, "cancelled": self._cancel.is_set})
         self._long_timer.start()
@@ -334,6 +375,14 @@ class SyncController(QObject):
         if kind == "enrol":
             self._enrol_done(ok, result)
             return
+        if not ok and is_busy_error(result):
+            # not a failure: no back-off, no error kept; the indicator shows the wait
+            self.deferred += 1
+            self.waiting_for_other = True
+            self.sync_deferred.emit(result)
+            self._again = False
+            self._schedule(self._busy_retry)
+            return
         self.syncs_run += 1
         if ok:
             self.failures = 0
@@ -346,6 +395,7 @@ class SyncController(QObject):
             self.offline = is_offline_error(result)
             if needs_person(result):
                 self._paused_for_person = True
+                self._paused_kind = next(iter(_kinds(result) & PERSON_KINDS), "")
             self.sync_failed.emit(result)
         self.refresh_status()
         if self._again and ok:
@@ -364,6 +414,7 @@ class SyncController(QObject):
         self.last_error = None
         self.offline = False
         self._paused_for_person = False
+        self._paused_kind = ""
         self.enrolled.emit(result)
         self.status_changed.emit(result)
         self._schedule(0)  # the first sync right away

@@ -76,6 +76,7 @@ class SyncUi(QObject):
             self.window.statusBar().addPermanentWidget(ind)
             ind.sync_requested.connect(self.sync_now)
             ind.conflicts_requested.connect(self.open_conflicts)
+            ind.parked_requested.connect(lambda: self.open_conflicts(section="waiting"))
             ind.enrol_requested.connect(self.open_enrol)
             self._indicator = ind
         return self._indicator
@@ -98,6 +99,7 @@ class SyncUi(QObject):
         c.progressed.connect(ind.show_progress)
         c.sync_finished.connect(self._on_finished)
         c.sync_failed.connect(self._on_failed)
+        c.sync_deferred.connect(self._on_deferred)
         c.status_failed.connect(
             lambda exc: self.indicator.show_unreadable(" ".join(error_words(exc)).strip()))
         for act in (self.conflicts_action, self.enrol_action):
@@ -125,6 +127,18 @@ class SyncUi(QObject):
                 self._watched.add(id(editor))
                 self.watch_saves(saved)
 
+    def watch_preferences(self, prefs: QObject) -> None:
+        """The window's ``Preferences``: a saved server address is checked at once against
+        the server this device is enrolled with (once per preferences object)."""
+        changed = getattr(prefs, "changed", None)
+        if changed is not None and id(prefs) not in self._watched:
+            self._watched.add(id(prefs))
+            changed.connect(lambda *_: self.settings_changed())
+
+    def settings_changed(self) -> None:
+        if self.controller is not None:
+            self.controller.settings_changed()
+
     def stop(self) -> None:
         if self.controller is not None:
             self.controller.stop()
@@ -148,7 +162,12 @@ class SyncUi(QObject):
                           f"{'s' if conflicts != 1 else ''} to look at (Sync ▸ Conflicts…)",
                           10_000)
         if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
-            self.conflicts_dialog.reload()
+            self.conflicts_dialog.reload()  # a waiting record the sync added leaves the list
+
+    def _on_deferred(self, _exc: BaseException) -> None:
+        self.indicator.set_waiting_for_other()
+        self._message("Another sync of this data folder is running (another window or a "
+                      "terminal); this one starts again by itself in a moment.", 8000)
 
     def _on_failed(self, exc: BaseException) -> None:
         from assessor_app.ui.sync_controller import error_words
@@ -167,13 +186,18 @@ class SyncUi(QObject):
             self._message("This device is not connected to a server yet "
                           "(Sync ▸ Connect to a server…).", 6000)
 
-    def open_conflicts(self) -> None:
+    def open_conflicts(self, section: str = "") -> None:
+        """The conflicts view; ``section="waiting"`` opens it on the records waiting here."""
         c = self.controller
         if c is None:
             return
         from assessor_app.ui.views.conflicts_view import ConflictsDialog
 
-        dialog = ConflictsDialog(self.runner, self.api, self.window)
+        if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
+            self.conflicts_dialog.show_section(section or "conflicts")
+            self.conflicts_dialog.raise_()
+            return
+        dialog = ConflictsDialog(self.runner, self.api, self.window, section=section)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.resolved.connect(lambda *_: self._after_resolution())
         key = id(dialog)
@@ -198,7 +222,7 @@ class SyncUi(QObject):
         from assessor_app.ui.views.enrol_dialog import EnrolDialog
 
         parent: QWidget = self.window
-        dialog = EnrolDialog(self.controller, parent)
+        dialog = EnrolDialog(self.controller, parent, status=self.controller.status)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         key = id(dialog)
         dialog.destroyed.connect(lambda *_: self._forget("enrol_dialog", key))

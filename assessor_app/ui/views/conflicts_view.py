@@ -5,6 +5,11 @@ the other version sit side by side, read-only, with the words that differ highli
 bold, so colour is not the only cue). The choices: keep the version in the record, use the
 other version, or merge the two by hand in an editor that starts with both. Each choice is
 written on the DB thread (``api.sync.resolve``) and syncs like any other edit.
+
+A second tab lists the records from other devices that wait on this computer because they
+cannot be added yet (``api.sync.parked``): what each is, whose, why it waits and what
+happens next. There is nothing to decide, so there are no buttons: each sync tries them
+again, and the list is read again after every sync, so one that fitted is gone.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +33,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QTextEdit,
     QTreeWidget,
@@ -39,7 +46,7 @@ from assessor_app.ui.dates import day_month_year
 from assessor_app.ui.tasks import DbRunner, on_worker
 
 if TYPE_CHECKING:
-    from assessor_app.services.sync import ConflictItem
+    from assessor_app.services.sync import ConflictItem, ParkedItem
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KEPT_MARK = "#cfe8ff"  # words only in the version in the record (light blue)
@@ -87,22 +94,28 @@ def other_author(item: ConflictItem) -> str:
 
 
 class ConflictsDialog(QDialog):
-    """``api`` offers ``sync.conflicts()`` and ``sync.resolve(id, choice, merged_text)``
-    (``None``: nothing is read, the caller shows items itself)."""
+    """``api`` offers ``sync.conflicts()``, ``sync.parked()`` and ``sync.resolve(id, choice,
+    merged_text)`` (``None``: nothing is read, the caller shows items itself). ``section``
+    "waiting" opens it on the waiting records; by default it opens on the conflicts, or on
+    the waiting records when there are only those."""
 
     loaded = Signal(int)  # how many open conflicts are listed
+    parked_loaded = Signal(int)  # how many waiting records are listed
     resolved = Signal(str)  # a conflict id, once its resolution is written
     failed = Signal(str)
 
-    def __init__(self, runner: DbRunner, api: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: DbRunner, api: Any, parent: QWidget | None = None, *,
+                 section: str = "") -> None:
         super().__init__(parent)
         self.runner = runner
         self.api = api
         self.items: dict[str, ConflictItem] = {}
+        self.parked: list[ParkedItem] = []
         self.resolved_count = 0
         self.merge_dialog: MergeDialog | None = None
-        self.setWindowTitle("Conflicts to resolve")
-        self.setAccessibleName("Conflicts to resolve")
+        self._section = section  # "" until the first reading decides; then never switched
+        self.setWindowTitle("Conflicts and waiting records")
+        self.setAccessibleName("Conflicts and waiting records")
         self.resize(1000, 680)
 
         intro = QLabel("The same text was changed on two devices and the changes could not be "
@@ -175,14 +188,24 @@ class ConflictsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName("Close conflicts")
+        tools = QHBoxLayout()
+        tools.addWidget(self.merge_button)
+        tools.addWidget(self.legend, 1)
+        conflicts_page = QWidget(self)
+        page = QVBoxLayout(conflicts_page)
+        page.addWidget(intro)
+        page.addWidget(self.status)
+        page.addWidget(split, 1)
+        page.addLayout(tools)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Conflicts and waiting records")
+        self.tabs.addTab(conflicts_page, "&Conflicts")
+        self.tabs.addTab(self._waiting_page(), "&Waiting to be added")
         bottom = QHBoxLayout()
-        bottom.addWidget(self.merge_button)
-        bottom.addWidget(self.legend, 1)
+        bottom.addStretch(1)
         bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.status)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         QWidget.setTabOrder(self.list, self.kept_text)
         QWidget.setTabOrder(self.kept_text, self.other_text)
@@ -193,8 +216,59 @@ class ConflictsDialog(QDialog):
         refresh = QShortcut(QKeySequence("F5"), self)
         refresh.activated.connect(self.reload)
         self._set_actions_enabled(False)
-        self.list.setFocus()
+        self.show_section(section)
         self.reload()
+
+    def _waiting_page(self) -> QWidget:
+        page = QWidget(self)
+        intro = QLabel("These records came from other devices but cannot be added on this "
+                       "computer yet. Nothing is lost: each is kept here unchanged, each sync "
+                       "tries again, and one that fits leaves this list by itself. There is "
+                       "nothing to decide here.", page)
+        intro.setWordWrap(True)
+        intro.setAccessibleName("About waiting records")
+        self.parked_status = QLabel("Reading waiting records…", page)
+        self.parked_status.setAccessibleName("Waiting records status")
+        self.parked_status.setWordWrap(True)
+        self.parked_list = QTreeWidget(page)
+        self.parked_list.setAccessibleName("Records waiting to be added")
+        self.parked_list.setRootIsDecorated(False)
+        self.parked_list.setAlternatingRowColors(True)
+        self.parked_list.setHeaderLabels(["Record", "Practitioner", "Why it waits", "Written by",
+                                          "Waiting since"])
+        header = self.parked_list.header()
+        for col in range(5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.parked_list.currentItemChanged.connect(lambda *_: self._show_parked())
+        box = QFrame(page)
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.parked_title = QLabel("", box)
+        self.parked_title.setWordWrap(True)
+        font = self.parked_title.font()
+        font.setBold(True)
+        self.parked_title.setFont(font)
+        self.parked_detail = QLabel("", box)
+        self.parked_detail.setWordWrap(True)
+        self.parked_detail.setAccessibleName("Why this record waits")
+        self.parked_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        inside = QVBoxLayout(box)
+        inside.addWidget(self.parked_title)
+        inside.addWidget(self.parked_detail)
+        inside.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addWidget(self.parked_status)
+        layout.addWidget(self.parked_list, 3)
+        layout.addWidget(box, 2)
+        return page
+
+    def show_section(self, section: str) -> None:
+        """"waiting" shows the waiting records, anything else the conflicts."""
+        self._section = section
+        self.tabs.setCurrentIndex(1 if section == "waiting" else 0)
+        (self.parked_list if section == "waiting" else self.list).setFocus()
 
     def _pane(self, name: str) -> QTextBrowser:
         pane = QTextBrowser(self)
@@ -210,6 +284,56 @@ class ConflictsDialog(QDialog):
             return
         self.runner.run_op(on_worker(self.api, "sync", "conflicts")) \
             .on_success(self.show_conflicts).on_failure(self._failed)
+        self.runner.run_op(on_worker(self.api, "sync", "parked")) \
+            .on_success(self.show_parked).on_failure(self._parked_failed)
+
+    def show_parked(self, items: list[ParkedItem]) -> None:
+        previous = self.current_parked()
+        self.parked = list(items)
+        self.parked_list.clear()
+        for p in items:
+            row = QTreeWidgetItem(self.parked_list, [p.kind, p.practitioner, p.why,
+                                                     p.written_by or "someone",
+                                                     when_text(p.since)])
+            row.setData(0, ID_ROLE, (p.table, p.row_id))
+            row.setToolTip(2, p.explanation)
+        n = len(items)
+        self.tabs.setTabText(1, f"&Waiting to be added ({n})" if n else "&Waiting to be added")
+        if not items:
+            self.parked_status.setText("Nothing is waiting: every record from other devices "
+                                       "has been added.")
+            self.parked_title.setText("")
+            self.parked_detail.setText("")
+        else:
+            self.parked_status.setText(
+                f"{n} record{'s' if n != 1 else ''} from other devices "
+                f"{'is' if n == 1 else 'are'} waiting. Choose one to see why.")
+            keys = [(p.table, p.row_id) for p in items]
+            target = keys.index(previous) if previous in keys else 0
+            self.parked_list.setCurrentItem(self.parked_list.topLevelItem(target))
+            if not self._section and not self.items:
+                self.show_section("waiting")  # only waiting records: show them
+        if not self._section:  # decided once, at the first reading: never moved under a person
+            self._section = "conflicts"
+        self.parked_loaded.emit(n)
+
+    def _parked_failed(self, exc: BaseException) -> None:
+        message = getattr(exc, "message", "") or "The waiting records could not be read."
+        self.parked_status.setText(f"{message} {getattr(exc, 'hint', '')}".strip())
+
+    def current_parked(self) -> tuple[str, str] | None:
+        row = self.parked_list.currentItem()
+        return tuple(row.data(0, ID_ROLE)) if row is not None else None  # type: ignore[return-value]
+
+    def _show_parked(self) -> None:
+        key = self.current_parked()
+        p = next((p for p in self.parked if (p.table, p.row_id) == key), None)
+        if p is None:
+            self.parked_title.setText("")
+            self.parked_detail.setText("")
+            return
+        self.parked_title.setText(f"{p.kind} — {p.practitioner}")
+        self.parked_detail.setText(p.explanation)
 
     def show_conflicts(self, items: list[ConflictItem]) -> None:
         previous = self.current_id()
@@ -223,6 +347,7 @@ class ConflictsDialog(QDialog):
                                               item.practitioner_name, other_author(item), when])
             row.setData(0, ID_ROLE, item.id)
             row.setToolTip(0, tidy_title(item.record_title))
+        self.tabs.setTabText(0, f"&Conflicts ({len(items)})" if items else "&Conflicts")
         if not items:
             self.status.setText("No conflicts are waiting. Everything that synced fitted "
                                 "together.")

@@ -1,6 +1,8 @@
 """Connect to a server (Sync ▸ Connect to a server…): the address and one-time code the
 coordinator gave, optionally the employer's own certificate file.
 
+The address starts as the one in Settings (or, without one, the server this device is
+connected to); when the two differ the dialog says which is which before anything is sent.
 The exchange waits on the network, so it runs on the sync controller's thread; the dialog
 stays responsive, shows what is happening, and on failure says what went wrong in the
 service's own plain words (``SyncError`` message and hint) with the typed values kept.
@@ -66,7 +68,7 @@ class EnrolDialog(QDialog):
     connected = Signal(object)  # SyncStatus
 
     def __init__(self, controller: SyncController, parent: QWidget | None = None, *,
-                 device_name: str | None = None) -> None:
+                 device_name: str | None = None, status: Any = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.busy = False
@@ -82,6 +84,13 @@ class EnrolDialog(QDialog):
         self.address_edit = QLineEdit(self)
         self.address_edit.setAccessibleName("Server address")
         self.address_edit.setPlaceholderText("e.g. https://sync.example-council.gov.uk")
+        wanted = getattr(status, "settings_url", "") or ""
+        enrolled = getattr(status, "server_url", "") if getattr(status, "configured", False) else ""
+        self.address_edit.setText(wanted or enrolled)
+        self.current = QLabel(self._current_words(status), self)
+        self.current.setWordWrap(True)
+        self.current.setAccessibleName("Current connection")
+        self.current.setVisible(bool(self.current.text()))
         self.code_edit = QLineEdit(self)
         self.code_edit.setAccessibleName("One-time code")
         self.code_edit.setPlaceholderText("The code from your coordinator")
@@ -132,13 +141,29 @@ class EnrolDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.current)
         layout.addLayout(form)
         layout.addWidget(self.busy_bar)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         controller.enrolled.connect(self._succeeded)
         controller.enrol_failed.connect(self._failed)
-        self.address_edit.setFocus()
+        (self.code_edit if self.address_edit.text() else self.address_edit).setFocus()
+
+    @staticmethod
+    def _current_words(status: Any) -> str:
+        """What this device is connected to now, when that matters for connecting again."""
+        if not getattr(status, "configured", False):
+            return ""
+        url, who = status.server_url, getattr(status, "user_name", "")
+        as_who = f" as {who}" if who else ""
+        if getattr(status, "server_changed", False):
+            return (f"This laptop is connected to {url}{as_who}. Settings name "
+                    f"{status.settings_url} as your server, and this laptop has not been "
+                    "enrolled with it: connect with a new code from your coordinator to use it. "
+                    "Until then it does not sync.")
+        return (f"This laptop is connected to {url}{as_who}. Connecting again replaces that "
+                "connection; the work on this laptop stays.")
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

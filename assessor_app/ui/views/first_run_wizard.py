@@ -192,7 +192,14 @@ class ServerPage(QWizardPage):
     def initializePage(self) -> None:
         self.wiz.runner.run_op(self.wiz.setup.can_enrol).on_success(self._availability) \
             .on_failure(lambda exc: self._availability(False))
+        if not self.address_edit.text():  # the address in Settings, when run again
+            self.wiz.runner.run_op(self.wiz.setup.server_address).on_success(self._prefill) \
+                .on_failure(lambda _exc: None)  # a blank field is fine
         self._changed()
+
+    def _prefill(self, address: object) -> None:
+        if isinstance(address, str) and address and not self.address_edit.text():
+            self.address_edit.setText(address)
 
     def _availability(self, available: bool) -> None:
         self.can_enrol = bool(available)

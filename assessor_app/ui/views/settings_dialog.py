@@ -2,7 +2,9 @@
 
 Every field is checked as it is typed, with the problem written under it; Save stays
 off while anything is wrong. Saving goes through ``Preferences`` (the autosave delay,
-idle lock and theme apply at once; the data folder and server at the next start).
+idle lock and theme apply at once; the data folder at the next start). Under the server
+address the dialog says which server this laptop is enrolled with, and when the address
+typed names another one, that it must be enrolled again to use it (sync stops until then).
 """
 
 from __future__ import annotations
@@ -31,10 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from assessor_app.paths import DB_FILENAME, default_data_dir
-from assessor_app.settings import FIELD_BY_NAME, Settings, load_settings
+from assessor_app.settings import FIELD_BY_NAME, Settings, load_settings, same_server
 from assessor_app.ui.colours import muted_text, overdue_red
 from assessor_app.ui.preferences import Preferences
-from assessor_app.ui.tasks import DbRunner
+from assessor_app.ui.tasks import DbRunner, on_worker
 from assessor_app.ui.views.settings_checks import folder_problem, logo_problem
 from assessor_app.ui.views.settings_security import PinBox, RetentionBox
 
@@ -54,6 +56,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.problems: dict[str, QLabel] = {}
+        self.sync_status: Any = None  # this store's sync status, once read
         self.edits: dict[str, QWidget] = {}
         self.browse_buttons: dict[str, QPushButton] = {}
         self.tabs = QTabWidget(self)
@@ -93,6 +96,9 @@ class SettingsDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(640, 460)
         self.load(prefs.settings)
+        if api is not None and hasattr(type(api), "sync") and not runner.stopped:
+            runner.run_op(on_worker(api, "sync", "status")).on_success(self._got_sync_status) \
+                .on_failure(lambda _exc: None)  # the note stays empty; saving still works
 
     # -- building ---------------------------------------------------------------
     def _page(self) -> tuple[QWidget, QFormLayout]:
@@ -179,10 +185,45 @@ class SettingsDialog(QDialog):
         return page
 
     def _server_tab(self) -> QWidget:
-        page, form = self._page()
+        page = QWidget(self)
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(form)
         self._row(form, "server_address", self._line("https://asye.your-employer.org"),
                   "Your employer's sync server. Empty: work on this laptop only.")
+        # under the form, not in a row of it: a form row clips a wrapped label's second line
+        self.server_note = QLabel("", page)
+        self.server_note.setWordWrap(True)
+        self.server_note.setAccessibleName("Sync connection")
+        self.server_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.server_note.hide()
+        outer.addWidget(self.server_note)
+        outer.addStretch(1)
         return page
+
+    def _got_sync_status(self, status: Any) -> None:
+        self.sync_status = status
+        self.validate()
+
+    def server_words(self, typed: str) -> tuple[str, bool]:
+        """(what to say under the server address, True when it must be acted on)."""
+        status = self.sync_status
+        if status is None:
+            return "", False
+        if not getattr(status, "configured", False):
+            if typed:
+                return ("This laptop is not enrolled with a server yet. To sync with this one, "
+                        "choose Sync ▸ Connect to a server… (the address is filled in) and "
+                        "type the code from your coordinator.", False)
+            return "", False
+        url = status.server_url
+        if not typed or same_server(typed, url):
+            return f"This laptop is enrolled with {url} and syncs with it.", False
+        return (f"This laptop is enrolled with {url}, not {typed}. To use {typed} it must be "
+                "enrolled again (Sync ▸ Connect to a server…, with a new code from your "
+                "coordinator); until then it does not sync. Your work stays on this laptop.",
+                True)
 
     def _work_tab(self) -> QWidget:
         page, form = self._page()
@@ -282,6 +323,12 @@ class SettingsDialog(QDialog):
             label.setText(f"⚠ {text}" if text else "")
             label.setVisible(bool(text))
         self.save_button.setEnabled(not found)
+        words, act = self.server_words("" if "server_address" in found
+                                       else self.candidate().server_address)
+        self.server_note.setText(f"⚠ {words}" if act else words)
+        self.server_note.setStyleSheet(
+            f"QLabel {{ color: {overdue_red(self.palette()).name()}; }}" if act else "")
+        self.server_note.setVisible(bool(words))
         return found
 
     def save(self) -> None:
@@ -289,23 +336,33 @@ class SettingsDialog(QDialog):
             return
         from assessor_app.errors import AppError
 
+        before = self.prefs.settings.server_address
         try:
             later = self.prefs.save(self.candidate())
         except (AppError, OSError) as exc:
             self.status.setText(f"Not saved: {getattr(exc, 'message', None) or exc}")
             return
-        if not later:
+        server = self.prefs.settings.server_address
+        words, act = self.server_words(server)
+        moved = act and not same_server(before, server)  # newly at odds with the enrolment
+        if not later and not moved:
             self.accept()
             return
-        names = " and ".join(FIELD_BY_NAME[n].label.lower() for n in later)
-        text = f"Saved. The new {names} will be used when the app next starts."
+        texts = ["Saved."]
+        if later:
+            names = " and ".join(FIELD_BY_NAME[n].label.lower() for n in later)
+            texts.append(f"The new {names} will be used when the app next starts.")
         folder = self.prefs.settings.data_folder
         if "data_folder" in later and folder and not (Path(folder).expanduser() / DB_FILENAME).exists():
-            text += (" There is no store in that folder yet: the app will set up a new, empty "
-                     "one there. Your current store stays where it is; to move it, restore a "
-                     "backup into the new folder.")
+            texts.append("There is no store in that folder yet: the app will set up a new, empty "
+                         "one there. Your current store stays where it is; to move it, restore a "
+                         "backup into the new folder.")
+        if moved:
+            texts.append(words)
+        text = " ".join(texts)
         self.status.setText(text)
-        box = QMessageBox(QMessageBox.Icon.Information, "Settings saved", text,
+        icon = QMessageBox.Icon.Warning if moved else QMessageBox.Icon.Information
+        box = QMessageBox(icon, "Settings saved", text,
                           QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setAccessibleName("Settings saved")

@@ -1,5 +1,8 @@
 """The sync indicator in the status bar: when this device last synced, what is waiting,
-open conflicts (a button that opens the conflicts view) and, for a long sync, a progress bar.
+open conflicts (a button that opens the conflicts view), records from other devices waiting
+here to be applied (a quieter button, "2 waiting to be added", that opens the same view on
+them; the state's own "changes waiting" are this device's edits not sent yet) and,
+for a long sync, a progress bar.
 
 The wording is worked out by ``describe`` (a pure function, so tests can check every state);
 the widget only shows it. Times are relative ("Synced 3 minutes ago") and refreshed every
@@ -61,19 +64,41 @@ class Description(NamedTuple):
     tone: str  # "ok", "busy", "waiting", "problem", "off"
 
 
+def host(url: str) -> str:
+    """'https://sync.example.org:8443/x' → 'sync.example.org:8443' (short, for the status bar)."""
+    rest = url.partition("://")[2] or url
+    return rest.split("/", 1)[0]
+
+
 def describe(status: SyncStatus | None, *, syncing: bool = False, offline: bool = False,
-             now: datetime | None = None) -> Description:
+             waiting_for_other: bool = False, now: datetime | None = None) -> Description:
     """What the indicator says for a status (``None``: not known yet)."""
     if status is None:
         return Description("Checking sync…", "Reading this device's sync settings.", "busy")
     if not status.configured:
+        wanted = getattr(status, "settings_url", "")
+        where = (f"choose Connect to a server in the Sync menu (the address in Settings, "
+                 f"{wanted}, is filled in) and type the one-time code your coordinator gave you."
+                 if wanted else
+                 "choose Connect to a server in the Sync menu and type the address and "
+                 "one-time code your coordinator gave you.")
         return Description(
             "Not connected to a server",
             "This device keeps your work only on this computer. To share it with your "
-            "employer and your other devices, choose Connect to a server in the Sync menu "
-            "and type the address and one-time code your coordinator gave you.", "off")
+            f"employer and your other devices, {where}", "off")
     now = now or now_like(status.last_sync_at)
     who = f" as {status.user_name}" if status.user_name else ""
+    if getattr(status, "server_changed", False) and not syncing:
+        wanted = status.settings_url
+        return Description(
+            f"Not syncing: connect again to use {host(wanted)}",
+            f"This laptop is connected to {status.server_url}{who}, but Settings name "
+            f"{wanted} as your server. This laptop has not been enrolled with {wanted}, so "
+            "it does not sync with either until you choose.\n"
+            f"To use {wanted}: click here (or Sync ▸ Connect to a server…) and type a new code "
+            "from your coordinator.\n"
+            f"To keep using {status.server_url}: put that address back in Settings ▸ Server.\n"
+            "Your work is safe on this computer.", "problem")
     lines = [f"Connected to {status.server_url}{who}."]
     if status.last_sync_at is not None:
         when = ago(status.last_sync_at, now)
@@ -89,8 +114,18 @@ def describe(status: SyncStatus | None, *, syncing: bool = False, offline: bool 
     if status.conflicts:
         lines.append(f"{plural(status.conflicts, 'conflict')} need{'s' if status.conflicts == 1 else ''}"
                      " your choice: click the conflicts button or choose Sync ▸ Conflicts….")
+    parked = getattr(status, "parked", 0)
+    if parked:
+        lines.append(f"{plural(parked, 'record')} from other devices "
+                     f"{'is' if parked == 1 else 'are'} waiting here until {'it' if parked == 1 else 'they'}"
+                     " can be added (each sync tries again): click the waiting button to see why.")
     if syncing:
         return Description("Syncing…", "\n".join(lines), "busy")
+    if waiting_for_other:
+        lines.insert(0, "Another sync of this data folder is running (another window, or "
+                        "assessor-app sync in a terminal). This one starts again by itself "
+                        "once that one has finished; nothing is wrong.")
+        return Description("Waiting for the other sync…", "\n".join(lines), "busy")
     if status.last_error:
         lines.append(f"The last try did not work: {status.last_error}")
         if offline:
@@ -114,6 +149,7 @@ class SyncStatusIndicator(QWidget):
 
     sync_requested = Signal()
     conflicts_requested = Signal()
+    parked_requested = Signal()
     enrol_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -122,6 +158,7 @@ class SyncStatusIndicator(QWidget):
         self.status: SyncStatus | None = None
         self.syncing = False
         self.offline = False
+        self.waiting_for_other = False  # another sync of this data folder was running
         self.long = False  # the running sync shows its progress bar
         self.last_progress: SyncProgress | None = None
         layout = QHBoxLayout(self)
@@ -151,6 +188,16 @@ class SyncStatusIndicator(QWidget):
             " QToolButton:focus { outline: none; border: 2px solid palette(highlight); }")
         self.conflicts_button.clicked.connect(self.conflicts_requested)
         self.conflicts_button.hide()
+        # not a conflict: nothing to decide, so a quiet outline rather than the red badge
+        self.parked_button = QToolButton(self)
+        self.parked_button.setAccessibleName("Records waiting to be added")
+        self.parked_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.parked_button.setStyleSheet(
+            "QToolButton { border: 1px solid palette(mid); border-radius: 8px;"
+            " padding: 0px 7px; }"
+            " QToolButton:focus { outline: none; border: 2px solid palette(highlight); }")
+        self.parked_button.clicked.connect(self.parked_requested)
+        self.parked_button.hide()
         self.connect_button = QToolButton(self)
         self.connect_button.setText("Connect…")
         self.connect_button.setAccessibleName("Connect to a server")
@@ -161,6 +208,7 @@ class SyncStatusIndicator(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.state_button)
         layout.addWidget(self.conflicts_button)
+        layout.addWidget(self.parked_button)
         layout.addWidget(self.connect_button)
 
         self._tick = QTimer(self)
@@ -176,8 +224,15 @@ class SyncStatusIndicator(QWidget):
             self.offline = offline
         self._render()
 
+    def set_waiting_for_other(self) -> None:
+        """This try found another sync of the data folder running; the next try clears it."""
+        self.syncing = False
+        self.waiting_for_other = True
+        self._render()
+
     def set_syncing(self, syncing: bool) -> None:
         self.syncing = syncing
+        self.waiting_for_other = False
         self.long = False
         self.last_progress = None
         self.progress.hide()
@@ -225,7 +280,8 @@ class SyncStatusIndicator(QWidget):
 
     # -- rendering -------------------------------------------------------------------------
     def description(self) -> Description:
-        return describe(self.status, syncing=self.syncing, offline=self.offline)
+        return describe(self.status, syncing=self.syncing, offline=self.offline,
+                        waiting_for_other=self.waiting_for_other)
 
     def _render(self) -> None:
         d = self.description()
@@ -237,7 +293,9 @@ class SyncStatusIndicator(QWidget):
         colour = {"problem": amber, "off": "palette(placeholder-text)"}.get(d.tone, "")
         self.state_button.setStyleSheet(
             f"QToolButton {{ color: {colour}; font-weight: bold; }}" if colour else "")
-        self.connect_button.setVisible(self.status is not None and not self.status.configured)
+        changed = bool(getattr(self.status, "server_changed", False))
+        self.connect_button.setVisible(self.status is not None and (not self.status.configured
+                                                                    or changed))
         count = self.status.conflicts if self.status is not None and self.status.configured else 0
         self.conflicts_button.setVisible(count > 0)
         if count:
@@ -245,9 +303,20 @@ class SyncStatusIndicator(QWidget):
             self.conflicts_button.setToolTip("Two versions of the same text could not be "
                                              "combined. Click to choose what to keep.")
             self.conflicts_button.setAccessibleName(f"Open {plural(count, 'conflict')}")
+        parked = getattr(self.status, "parked", 0) if self.status is not None else 0
+        self.parked_button.setVisible(parked > 0)
+        if parked:
+            self.parked_button.setText(f"{parked:,} waiting to be added")
+            tip = (f"{plural(parked, 'record')} from other devices cannot be added here yet "
+                   "(nothing is lost; each sync tries again). Click to see which and why.")
+            self.parked_button.setToolTip(tip)
+            self.parked_button.setAccessibleName(
+                f"Open {plural(parked, 'record')} waiting to be added")
+            self.parked_button.setAccessibleDescription(tip)
 
     def _state_clicked(self) -> None:
-        if self.status is not None and not self.status.configured:
+        if self.status is not None and (not self.status.configured
+                                        or getattr(self.status, "server_changed", False)):
             self.enrol_requested.emit()
         elif not self.syncing:
             self.sync_requested.emit()
