@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from assessor_app.app import AppContext, StartupApi
+from assessor_app.ui import sync_controller
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.sync_controller import SyncController
 from assessor_app.ui.tasks import DbRunner
@@ -239,13 +240,22 @@ def test_a_revoked_device_waits_for_a_person(qtbot: QtBot, runner: DbRunner, dev
 
 def test_stopping_mid_sync_ends_the_thread_and_loses_nothing(
         qtbot: QtBot, runner: DbRunner, devices: Devices, live_server: Any,
-        controllers: list[SyncController]) -> None:
+        controllers: list[SyncController], monkeypatch: pytest.MonkeyPatch) -> None:
     server = live_server("sqlite")
     server.add_user(USER, "assessor")
     a = devices.enrolled("a", server, USER, demo=True)
     waiting = a.sync.status().waiting
     c = controller(controllers, runner, a)
     read_status(qtbot, c)
+    real_report = sync_controller._NetWorker.report
+
+    def report(self: Any, progress: Any) -> None:
+        real_report(self, progress)
+        if progress.phase == "push" and 0 < progress.done < progress.total:
+            self.progressed.emit(progress)  # even if the throttle held it back
+            c._cancel.wait(30)  # hold the sync after its first batch until stop() cancels it
+
+    monkeypatch.setattr(sync_controller._NetWorker, "report", report)
     after_stop: list[Any] = []
     with qtbot.waitSignal(c.progressed, timeout=30_000,
                           check_params_cb=lambda p: p.phase == "push" and p.done > 0):
