@@ -100,7 +100,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         status = ctx.sync.status()
         reasons = ctx.sync.refusal_reasons() if report.refused else []
         if status.notices:
-            ctx.sync.dismiss_notices()  # printed below: the user has been told
+            ctx.sync.dismiss_notices(list(status.notices))  # printed below: the user is told
     finally:
         ctx.close()
     if args.json:

@@ -183,10 +183,14 @@ class SyncService:
         """What the user has not been told yet (portfolios removed from this device)."""
         return list(self.status().notices)
 
-    def dismiss_notices(self) -> None:
-        """The user has read the notices."""
+    def dismiss_notices(self, seen: list[str] | None = None) -> None:
+        """The user has read the notices (those in ``seen``, or all of them)."""
         with self._tx("user") as repo:
-            repo.set_state("notices", None)
+            items = list((repo.state("notices") or {}).get("items", []))
+            for text in seen if seen is not None else list(items):
+                if text in items:
+                    items.remove(text)
+            repo.set_state("notices", {"items": items} if items else None)
 
     def kept_aside(self) -> list[KeptAsideGroup]:
         groups = self._read(lambda r: r.kept_aside_groups())

@@ -89,6 +89,13 @@ def describe(status: SyncStatus | None, *, syncing: bool = False, offline: bool 
     if status.conflicts:
         lines.append(f"{plural(status.conflicts, 'conflict')} need{'s' if status.conflicts == 1 else ''}"
                      " your choice: click the conflicts button or choose Sync ▸ Conflicts….")
+    kept = getattr(status, "kept_aside", 0)
+    if kept:
+        lines.append(f"{plural(kept, 'change')} you made {'is' if kept == 1 else 'are'} kept "
+                     "aside on this computer: the practitioner is no longer assigned to you. "
+                     "Ask your programme coordinator to assign them back to you for a moment "
+                     "(the changes are then sent), or whether they may be discarded.")
+        waiting = f"{waiting}, {kept:,} kept aside" if waiting else f"{kept:,} kept aside"
     if syncing:
         return Description("Syncing…", "\n".join(lines), "busy")
     if status.last_error:
