@@ -77,8 +77,9 @@ def test_an_exit_undone_by_a_later_assignment_is_not_sent(server, devices) -> No
     server.assign(a.user, tree["pid"])
     _rows, _rev, cursor = _pull(a)
     server.unassign(a.user, tree["pid"])
+    assert [x["practitioner_id"] for x in _pull(a, cursor)[1]] == [tree["pid"]]
     server.assign(a.user, tree["pid"])
-    rows, revoked, _ = _pull(a, cursor)
+    rows, revoked, _ = _pull(a, cursor)  # the same cursor, after the assignment came back
     assert revoked == []  # in scope again: nothing to drop
     assert {x["id"] for x in tree["rows"]} <= {r["id"] for r in rows}  # re-stamped, re-sent
 
@@ -103,6 +104,7 @@ def test_coordinators_are_never_sent_exits(server, devices) -> None:  # type: ig
     a = _user(server, devices, "assessor")
     server.assign(a.user, tree["pid"])
     server.unassign(a.user, tree["pid"])
+    assert [x["practitioner_id"] for x in _pull(a)[1]] == [tree["pid"]]
     assert _pull(coord)[1] == []
 
 
@@ -192,7 +194,12 @@ def test_unassign_says_plainly_what_is_wrong(server, devices) -> None:  # type: 
 
 
 def test_protocol_header_missing_means_version_1(server, devices) -> None:  # type: ignore[no-untyped-def]
+    _coord, [tree] = _seed(server, devices)
     a = _user(server, devices, "assessor")
-    r = httpx.get(f"{server.url}/v1/pull", headers={"Authorization": f"Bearer {a.token}"},
-                  timeout=30)
+    server.assign(a.user, tree["pid"])
+    bare = {"Authorization": f"Bearer {a.token}"}
+    r = httpx.get(f"{server.url}/v1/pull", headers=bare, timeout=30)
     assert r.status_code == 200 and "revoked" not in r.json()
+    server.unassign(a.user, tree["pid"])
+    r = httpx.get(f"{server.url}/v1/pull", headers=bare, timeout=30)
+    assert r.status_code == 426 and r.json()["detail"]["code"] == "update_needed"
