@@ -51,5 +51,6 @@ def removed_words(r: Removed) -> str:
 
 def restored_words(r: Restored) -> str:
     name = r.practitioner_name or "a practitioner"
+    were = "was" if r.changes == 1 else "were"
     return (f"{name} is assigned to you again: the {_changes(r.changes)} kept aside on this "
-            "laptop were put back and sent.")
+            f"laptop {were} put back and will be sent with your other changes.")

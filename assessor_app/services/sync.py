@@ -95,9 +95,9 @@ class SyncReport:
     conflicts: int
     refused: int
     seconds: float
-    #: notices of this sync: portfolios (or parts) removed from this device, and kept-aside
-    #: changes put back
-    removed: tuple[str, ...] = ()
+    #: what this sync told the user: portfolios (or parts) removed from this device,
+    #: kept-aside changes put back
+    notices: tuple[str, ...] = ()
     #: unsent changes kept aside by this sync
     kept_aside: int = 0
 

@@ -171,7 +171,7 @@ class SyncUi(QObject):
     def _on_finished(self, report: Any) -> None:
         self.indicator.set_syncing(False)
         if getattr(report, "pulled", 0) or getattr(report, "merged", 0) \
-                or getattr(report, "removed", ()):
+                or getattr(report, "notices", ()):
             self._refresh()  # other devices' work arrived, or a portfolio left this laptop
         conflicts = getattr(report, "conflicts", 0)
         if conflicts:

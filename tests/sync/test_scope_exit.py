@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, text
 
 from assessor_app.app import AppContext
+from assessor_app.errors import AppError
 from assessor_app.services.maintenance import verify_audit
 from assessor_app.store.models import AuditEvent, Observation, Pseudonym
 from tests.sync.devices import Devices, add_portfolio, blobs, table_contents
@@ -85,7 +86,7 @@ def test_reassigned_practitioner_leaves_the_old_assessors_laptop(  # type: ignor
         assert uow.session.scalars(select(Pseudonym)).all() == []
     notice = ("Sam Example's portfolio was moved to another assessor and has been removed "
               "from this laptop.")
-    assert report.removed == (notice,)
+    assert report.notices == (notice,)
     assert one.sync.status().notices == (notice,)
     one.sync.dismiss_notices()
     assert one.sync.status().notices == ()
@@ -135,7 +136,7 @@ def test_an_unsent_edit_is_kept_aside_told_and_sent_when_assigned_back(  # type:
     with one.database.uow() as uow:
         raw = uow.session.connection().execute(text("SELECT row FROM kept_aside")).scalar_one()
     assert edited in raw  # kept in the encrypted store, as it would have been sent
-    [notice] = report.removed
+    [notice] = report.notices
     assert notice.startswith("Sam Example's portfolio was moved to another assessor")
     assert "1 change you made could not be sent" in notice
     assert "programme coordinator" in notice and "assign Sam Example back" in notice
@@ -145,7 +146,9 @@ def test_an_unsent_edit_is_kept_aside_told_and_sent_when_assigned_back(  # type:
     server.assign("Assessor One", tree["practitioner"])
     report = one.sync.sync()
     assert one.sync.status().kept_aside == 0 and one.sync.status().waiting == 0
-    assert any("put back and sent" in n for n in report.removed)
+    assert report.notices == ("Sam Example is assigned to you again: the 1 change kept aside "
+                              "on this laptop was put back and will be sent with your other "
+                              "changes.",)
     coord.sync.sync()
     with coord.database.uow() as uow:
         assert uow.session.get(Observation, tree["evidence"][1]).notes == edited
@@ -178,6 +181,17 @@ def test_an_edit_made_during_the_sync_is_tried_then_kept_aside(  # type: ignore[
     assert _ids_of(one, tree) == set()
     [kept] = one.sync.kept_aside()
     assert kept.changes == 1
+    # the coordinator says it is not needed: the user discards it, and that is audited
+    with pytest.raises(AppError, match="No kept-aside changes match"):
+        one.sync.discard_kept_aside("Someone Else")
+    assert one.sync.discard_kept_aside("Sam Example") == 1
+    assert one.sync.kept_aside() == [] and one.sync.status().kept_aside == 0
+    with one.database.uow() as uow:
+        conn = uow.session.connection()
+        assert conn.execute(text("SELECT count(*) FROM kept_aside")).scalar_one() == 0
+        discarded = conn.execute(select(AuditEvent.entity, AuditEvent.entity_id).where(
+            AuditEvent.action == "discard")).all()
+    assert [tuple(d) for d in discarded] == [("observation", tree["evidence"][2])]
 
 
 def test_a_record_moved_to_another_practitioner_leaves_devices_outside_its_new_scope(  # type: ignore[no-untyped-def]
@@ -205,7 +219,7 @@ def test_a_record_moved_to_another_practitioner_leaves_devices_outside_its_new_s
     report = one.sync.sync()
     assert _ids_of(one, first) == {f"practitioner:{first['practitioner']}"}  # only Sam stays
     assert _search_traces(one, "Zanzibarish") == []
-    assert report.removed == ("Part of Sam Example's portfolio was moved to a practitioner you "
+    assert report.notices == ("Part of Sam Example's portfolio was moved to a practitioner you "
                               "are not assigned and has been removed from this laptop.",)
     two.sync.sync()
     theirs = {f"{t}:{i}" for t, rows in table_contents(two).items() for i in rows}

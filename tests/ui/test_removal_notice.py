@@ -65,7 +65,7 @@ def test_the_app_says_a_portfolio_left_this_laptop(qtbot: QtBot, runner: DbRunne
     assert c is not None
     with qtbot.waitSignal(c.sync_finished, timeout=60_000) as done:
         ui.list_shown()
-    assert done.args[0].removed == (NOTICE,)
+    assert done.args[0].notices == (NOTICE,)
     assert refreshed  # the list is read again: Sam is no longer on it
     qtbot.waitUntil(lambda: ui.removal_notice is not None and ui.removal_notice.isVisible(),
                     timeout=10_000)
