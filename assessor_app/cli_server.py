@@ -59,6 +59,24 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     who.add_argument("--manager", metavar="NAME")
     p.add_argument("--practitioner", required=True, metavar="P",
                    help="the practitioner record's id, or a unique name on the server")
+    p = act("unassign", "take a practitioner away from an assessor or manager (their "
+                        "devices remove that practitioner's records at their next sync)")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--assessor", metavar="NAME")
+    who.add_argument("--manager", metavar="NAME")
+    p.add_argument("--practitioner", required=True, metavar="P",
+                   help="the practitioner record's id, or a unique name on the server")
+    p = act("reassign", "move a practitioner to another assessor (the previous assessors' "
+                        "devices remove that practitioner's records at their next sync)")
+    p.add_argument("--practitioner", required=True, metavar="P",
+                   help="the practitioner record's id, or a unique name on the server")
+    p.add_argument("--to", required=True, metavar="NAME", help="the assessor who takes over")
+    p = act("set-role", "change a user's role (records they may no longer read are removed "
+                        "from their devices at the next sync)")
+    p.add_argument("--user", required=True, metavar="NAME")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--practitioner-id", metavar="ID",
+                   help="for a practitioner: the id of their practitioner record")
     p = act("issue-code", "print a one-time enrolment code for a user")
     p.add_argument("--user", required=True, metavar="NAME")
     p.add_argument("--days", type=float, default=7, help="days until it expires (default 7)")
@@ -124,6 +142,26 @@ def _admin(args: argparse.Namespace, admin, engine) -> int:  # type: ignore[no-u
         pid, moved = admin.assign(engine, user, args.practitioner, role=role)
         print(f"Assigned practitioner {pid} to {user}"
               + (f" ({moved} records will sync to their devices)" if moved else ""))
+    elif action == "unassign":
+        user = args.assessor or args.manager
+        role = "assessor" if args.assessor else "manager"
+        pid = admin.unassign(engine, user, args.practitioner, role=role)
+        print(f"Unassigned practitioner {pid} from {user}: their devices remove its records "
+              "at their next sync.")
+    elif action == "reassign":
+        pid, previous, moved = admin.reassign(engine, args.practitioner, args.to)
+        print(f"Practitioner {pid} is now assessed by {args.to}"
+              + (f" ({moved} records will sync to their devices)" if moved else "") + ".")
+        if previous:
+            print(f"Removed from {', '.join(previous)}: their devices remove its records at "
+                  "their next sync.")
+    elif action == "set-role":
+        lost, gained = admin.set_role(engine, args.user, args.role, args.practitioner_id)
+        article = "an" if args.role[0] in "aeiou" else "a"
+        print(f"{args.user} is now {article} {args.role}"
+              + (f"; {lost} practitioner(s) leave their devices at the next sync" if lost
+                 else "")
+              + (f"; {gained} practitioner(s) will sync to them" if gained else "") + ".")
     elif action == "issue-code":
         code = admin.issue_code(engine, args.user, args.days)
         print(code)

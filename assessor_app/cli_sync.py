@@ -47,6 +47,12 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                                    "made elsewhere.",
                        epilog=SYNC_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--kept-aside", action="store_true",
+                   help="list changes kept aside because their practitioner left your scope "
+                        "(does not sync)")
+    s.add_argument("--discard-kept-aside", metavar="PRACTITIONER", default=None,
+                   help="delete for good the changes kept aside for PRACTITIONER (their name "
+                        "as listed, or 'all'); ask your coordinator first (does not sync)")
     data_dir_option(s, top=False)
     return {"enrol": cmd_enrol, "sync": cmd_sync}
 
@@ -79,14 +85,47 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kept_aside(args: argparse.Namespace) -> int:
+    ctx = _open(args)
+    try:
+        if args.discard_kept_aside is not None:
+            which = args.discard_kept_aside.strip()
+            n = ctx.sync.discard_kept_aside(None if which.casefold() == "all" else which)
+            print(f"Discarded {n} kept-aside change(s).")
+            return 0
+        groups = ctx.sync.kept_aside()
+    finally:
+        ctx.close()
+    if args.json:
+        print(json.dumps([{"practitioner": g.practitioner_name, "id": g.practitioner_id,
+                           "changes": g.changes, "kept_at": g.kept_at.isoformat()}
+                          for g in groups]))
+        return 0
+    if not groups:
+        print("No changes are kept aside on this computer.")
+        return 0
+    print("Changes kept aside (not sent: their practitioner left your scope):")
+    for g in groups:
+        print(f"  {g.practitioner_name or g.practitioner_id}: {g.changes} change(s), kept "
+              f"since {g.kept_at:%d %b %Y}")
+    print("Ask your programme coordinator to assign the practitioner back to you for a moment "
+          "(the changes are then sent at the next sync), or whether they may be discarded "
+          "(assessor-app sync --discard-kept-aside NAME).")
+    return 0
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from assessor_app.services.sync_lock import SyncBusy
 
+    if args.kept_aside or args.discard_kept_aside is not None:
+        return _kept_aside(args)
     ctx = _open(args)
     try:
         report = ctx.sync.sync()
         status = ctx.sync.status()
         reasons = ctx.sync.refusal_reasons() if report.refused else []
+        if status.notices:
+            ctx.sync.dismiss_notices(list(status.notices))  # printed below: the user is told
     except SyncBusy as exc:
         if args.json:
             print(json.dumps({"busy": True, "message": exc.message}))
@@ -101,7 +140,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                           "merged": report.merged, "conflicts": report.conflicts,
                           "refused": report.refused, "seconds": round(report.seconds, 3),
                           "waiting": status.waiting, "open_conflicts": status.conflicts,
-                          "parked": status.parked, "refused_reasons": reasons}))
+                          "parked": status.parked, "refused_reasons": reasons,
+                          "notices": list(status.notices), "kept_aside": status.kept_aside}))
         return 0
     print(f"Synced with {status.server_url}: sent {report.pushed}, received {report.pulled}, "
           f"merged {report.merged}, conflicts {report.conflicts}, refused {report.refused} "
@@ -109,8 +149,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if status.conflicts:
         print(f"{status.conflicts} conflict(s) need a decision: open the app's Conflicts view.")
     if report.refused:
-        print(f"The server refused {report.refused} change(s); nothing was deleted from this "
-              "computer (a text the server would not take is kept as a conflict or waits here):")
+        where = ("is kept as a conflict, waits here, or is kept aside" if report.kept_aside
+                 else "is kept as a conflict or waits here")
+        print(f"The server refused {report.refused} change(s); none of them was lost (a text "
+              f"the server would not take {where}):")
         for reason in reasons:
             print(f"  - {reason}")
     if status.waiting:
@@ -118,4 +160,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if status.parked:
         print(f"{status.parked} record(s) from other devices wait here until they can be added "
               "(each sync tries again; the app's Sync ▸ Conflicts… says why).")
+    for notice in status.notices:
+        print(notice)
+    if status.kept_aside:
+        print(f"{status.kept_aside} change(s) are kept aside on this computer: see "
+              "assessor-app sync --kept-aside.")
     return 0

@@ -3,7 +3,7 @@
 ``live_server(backend="sqlite"|"postgresql", *, tls=False, data_dir=None, database_url=None,
 port=None)`` starts a server in a thread on a free port and returns a ``LiveServer`` with
 ``.url``, ``.data_dir``, ``.database_url``, ``.ca_bundle`` and admin helpers (``add_user``,
-``assign``, ``issue_code``, ``revoke``, ``enrol``) that call the server's own admin
+``assign``, ``unassign``, ``reassign``, ``set_role``, ``issue_code``, ``revoke``, ``enrol``) that call the server's own admin
 operations. PostgreSQL gets a fresh database (user postgres on 127.0.0.1:5432, trust auth),
 dropped afterwards. Pass another server's ``data_dir`` and ``database_url`` to run a second
 instance on the same storage. ``live_server`` stops its servers at the end of the test,
@@ -83,6 +83,22 @@ class LiveServer:
         from assessor_app.server import admin
 
         return admin.assign(self._engine, assessor, practitioner)[0]
+
+    def unassign(self, assessor: str, practitioner: str) -> str:
+        from assessor_app.server import admin
+
+        return admin.unassign(self._engine, assessor, practitioner)
+
+    def reassign(self, practitioner: str, to: str) -> str:
+        """Move a practitioner to assessor ``to`` in place of every other assessor."""
+        from assessor_app.server import admin
+
+        return admin.reassign(self._engine, practitioner, to)[0]
+
+    def set_role(self, user: str, role: str, practitioner_id: str | None = None) -> None:
+        from assessor_app.server import admin
+
+        admin.set_role(self._engine, user, role, practitioner_id)
 
     def issue_code(self, user: str, days: float = 7) -> str:
         from assessor_app.server import admin

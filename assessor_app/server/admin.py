@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from assessor_app.server import scope_exits
 from assessor_app.server.config import ServerError
 from assessor_app.server.db import write_session
 from assessor_app.server.models import Assignment, Device, EnrolCode, SyncRow, User
@@ -88,15 +89,16 @@ def find_practitioner(s: Session, ref: str) -> str:
 
 
 def next_seq(s: Session) -> int:
-    return int(s.scalar(select(func.coalesce(func.max(SyncRow.seq), 0)))) + 1
+    """The next seq to hand out (rows and scope exits share one sequence)."""
+    return scope_exits.max_seq(s) + 1
 
 
 def restamp(s: Session, practitioner_id: str) -> int:
-    """Give a practitioner's rows fresh seqs (above every current one), so devices already
-    past them receive them on their next pull. Keeps their relative order."""
-    hi = s.scalar(select(func.max(SyncRow.seq)))
+    """Give a practitioner's rows fresh seqs (above every current one, exits included), so
+    devices already past them receive them on their next pull. Keeps their relative order."""
+    hi = scope_exits.max_seq(s)
     lo = s.scalar(select(func.min(SyncRow.seq)).where(SyncRow.practitioner_id == practitioner_id))
-    if hi is None or lo is None:
+    if lo is None:
         return 0
     # every new seq is above every current one, so the update never collides with itself
     shift = int(hi) - int(lo) + 1
@@ -122,6 +124,95 @@ def assign(engine: Engine, user: str, practitioner: str, *,
         s.add(Assignment(user_id=u.id, practitioner_id=pid, created_at=utcnow()))
         s.flush()
         return pid, restamp(s, pid)
+
+
+def unassign(engine: Engine, user: str, practitioner: str, *,
+             role: str | None = None) -> str:
+    """Take ``practitioner`` away from ``user``: their devices drop its records at their next
+    sync (unsent changes are kept aside there, see the client). Returns the practitioner id."""
+    with write_session(engine) as s:
+        u = _user(s, user)
+        if role and u.role != role:
+            raise ServerError(f"{u.name} is a {u.role}, not a {role}.")
+        pid = find_practitioner(s, practitioner)
+        held = s.get(Assignment, (u.id, pid))
+        if held is None:
+            raise ServerError(f"Practitioner {pid} is not assigned to {u.name}.",
+                              "See who has what with: assessor-app server list")
+        s.delete(held)
+        s.flush()
+        scope_exits.record_left(s, u.id, [pid], "unassigned")
+        return pid
+
+
+def reassign(engine: Engine, practitioner: str, to: str) -> tuple[str, list[str], int]:
+    """Give ``practitioner`` to assessor ``to`` in place of every other assessor (managers
+    keep theirs). Returns (practitioner id, names of the assessors who lost it, rows
+    re-stamped for the new assessor's devices)."""
+    with write_session(engine) as s:
+        u = _user(s, to)
+        if u.role != "assessor":
+            raise ServerError(f"{u.name} is a {u.role}, not an assessor.",
+                              "Reassign to an assessor; give a manager a practitioner with "
+                              "assessor-app server assign --manager NAME.")
+        pid = find_practitioner(s, practitioner)
+        others = s.execute(select(Assignment, User.name).join(User, User.id == Assignment.user_id)
+                           .where(Assignment.practitioner_id == pid, User.role == "assessor",
+                                  Assignment.user_id != u.id)).all()
+        for a, _name in others:
+            s.delete(a)
+        s.flush()
+        for a, _name in others:
+            scope_exits.record_left(s, a.user_id, [pid], "reassigned")
+        moved = 0
+        if s.get(Assignment, (u.id, pid)) is None:
+            s.add(Assignment(user_id=u.id, practitioner_id=pid, created_at=utcnow()))
+            s.flush()
+            moved = restamp(s, pid)
+        return pid, sorted(name for _a, name in others), moved
+
+
+def _scope_of(s: Session, u: User) -> set[str] | None:
+    """The practitioners ``u`` reads (None: every one), as ``scopes.readable`` decides."""
+    if u.role == "coordinator":
+        return None
+    if u.role == "practitioner":
+        return {u.practitioner_id} if u.practitioner_id else set()
+    return set(s.scalars(select(Assignment.practitioner_id)
+                         .where(Assignment.user_id == u.id)).all())
+
+
+def set_role(engine: Engine, user: str, role: str,
+             practitioner_id: str | None = None) -> tuple[int, int]:
+    """Change a user's role. Practitioners they no longer read leave their devices at the
+    next sync; practitioners they now read are re-stamped so their devices receive them.
+    Assignments mean nothing to a coordinator or a practitioner user, so they are ended.
+    Returns (practitioners lost, practitioners gained)."""
+    if role not in ROLES:
+        raise ServerError(f"Unknown role {role!r}.", f"Use one of: {', '.join(ROLES)}.")
+    if role == "practitioner" and not practitioner_id:
+        raise ServerError("A practitioner user needs --practitioner-id (their practitioner "
+                          "record's id).")
+    with write_session(engine) as s:
+        u = _user(s, user)
+        before = _scope_of(s, u)
+        u.role = role
+        u.practitioner_id = practitioner_id if role == "practitioner" else None
+        if role not in ("assessor", "manager"):
+            for a in s.scalars(select(Assignment).where(Assignment.user_id == u.id)).all():
+                s.delete(a)
+        s.flush()
+        after = _scope_of(s, u)
+        if before is None or after is None:
+            everyone = set(s.scalars(select(SyncRow.id).where(
+                SyncRow.table_name == "practitioner")).all())
+            before = everyone if before is None else before
+            after = everyone | before if after is None else after
+        lost, gained = before - after, after - before
+        scope_exits.record_left(s, u.id, lost, "role")
+        for pid in sorted(gained):
+            restamp(s, pid)
+        return len(lost), len(gained)
 
 
 def issue_code(engine: Engine, user: str, days: float = 7) -> str:

@@ -30,6 +30,7 @@ from assessor_app.sync.protocol import (
     BLOB_CHUNK_BYTES,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
+    PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     EnrolRequest,
     EnrolResponse,
@@ -43,6 +44,9 @@ from assessor_app.sync.protocol import (
 log = logging.getLogger("assessor_app.server")
 SHA = r"^[0-9a-f]{64}$"
 MAX_CURSOR = 2**62
+UPDATE_NEEDED = ("Some records on this computer are no longer yours to keep (a practitioner "
+                 "was moved to another assessor), and this version of the app cannot remove "
+                 "them. Update the app to keep syncing; nothing on this computer was lost.")
 
 
 def fail(status: int, code: str, message: str, headers: dict[str, str] | None = None
@@ -184,12 +188,17 @@ def create_app(config: ServerConfig, *, run_migrations: bool = True) -> FastAPI:
 
     @app.get("/v1/pull", response_model=PullPage)
     def pull_page(who: Who, cursor: Annotated[str, Query(max_length=24)] = "0",
-                  limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500) -> Response:
+                  limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 500,
+                  protocol: Annotated[int, Header(alias=PROTOCOL_HEADER, ge=1)] = 1
+                  ) -> Response:
         if not re.fullmatch(r"\d{1,19}", cursor.strip()) or int(cursor) > MAX_CURSOR:
             raise fail(400, "bad_cursor", "The pull cursor was not understood; start again "
                                           "from cursor 0.")
-        return Response(content=pull.pull_json(engine, who, int(cursor), limit),
-                        media_type="application/json")
+        try:
+            body = pull.pull_json(engine, who, int(cursor), limit, protocol)
+        except pull.UpdateNeeded:
+            raise fail(426, "update_needed", UPDATE_NEEDED) from None
+        return Response(content=body, media_type="application/json")
 
     @app.post("/v1/push", response_model=PushResponse,
               responses={409: {"description": "batch id reused with different rows"}})

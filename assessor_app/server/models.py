@@ -91,6 +91,27 @@ class Assignment(ServerBase):
     created_at: Mapped[datetime] = mapped_column(Stamp)
 
 
+class ScopeExit(ServerBase):
+    """Records leaving a scope, so devices holding copies drop them at their next pull.
+
+    ``user_id`` set: practitioner ``practitioner_id`` left that user's scope (unassigned,
+    reassigned, role changed). ``user_id`` None: the row (``table_name``, ``row_id``) and
+    its children moved away from practitioner ``practitioner_id`` to another one. ``seq``
+    comes from the same sequence as ``sync_rows.seq``, so a device meets an exit and the
+    rows around it in the order they happened.
+    """
+
+    __tablename__ = "scope_exits"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    practitioner_id: Mapped[str] = mapped_column(String(36), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(36), index=True, default=None)
+    table_name: Mapped[str | None] = mapped_column(String(64), default=None)
+    row_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    #: unassigned / reassigned / role / moved
+    reason: Mapped[str] = mapped_column(String(16))
+    written_at: Mapped[datetime] = mapped_column(Stamp)
+
+
 class SyncRow(ServerBase):
     __tablename__ = "sync_rows"
     table_name: Mapped[str] = mapped_column(String(64), primary_key=True)

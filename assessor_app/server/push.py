@@ -35,6 +35,7 @@ from assessor_app.server.models import (
 )
 from assessor_app.server.pull import to_row
 from assessor_app.server.roles import practitioner_refusal
+from assessor_app.server.scope_exits import moved as moved_exit
 from assessor_app.server.scopes import (
     MissingParent,
     Scope,
@@ -267,6 +268,8 @@ def _write(ctx: _Ctx, current: SyncRow, row: Row, merged: dict[str, Any], delete
     current.practitioner_id = new_scope
     if old_scope is not None and new_scope != old_scope:
         _carry_children(ctx, current, old_scope, new_scope)
+        # devices that read the old practitioner but not the new one must drop their copies
+        ctx.s.add(moved_exit(ctx.take_seq(), current.table_name, current.id, old_scope))
     current.rev += 1
     current.seq = ctx.take_seq()
     current.blob_sha256 = _blob_ref(spec.blob_column, merged)[0]

@@ -6,6 +6,11 @@ write lock taken up front). Push first, in batches of at most ``PUSH_BATCH`` row
 (files uploaded before the rows that name them; the batch is saved with its id
 before it is sent, so a retry after a cut replays the same id), then pull pages
 until the server has no more, then fetch the files rows name.
+
+A page may say that records left the user's scope (``PullPage.revoked``): their unsent
+changes are pushed first; what the server will no longer take is kept aside; the rest is
+removed from this device in the same transaction that moves the cursor past the page, and
+the user is told (``notices``). Kept-aside changes go back in when their practitioner does.
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ if TYPE_CHECKING:
     from assessor_app.store.database import Database
     from assessor_app.store.sync_repo import SyncRepository, Who
 
-__all__ = ["ConflictItem", "ParkedItem", "ServerChanged", "SyncBusy", "SyncProgress", "SyncReport",
+__all__ = ["ConflictItem", "KeptAsideGroup", "ParkedItem", "ServerChanged", "SyncBusy",
+           "SyncProgress", "SyncReport",
            "SyncService", "SyncStatus"]
 
 PUSH_BATCH = 200
@@ -68,6 +74,10 @@ class SyncStatus:
     parked: int = 0
     #: the server address in the settings for this store ("" when none)
     settings_url: str = ""
+    #: what the user has not yet been told (records removed from this device), plain words
+    notices: tuple[str, ...] = ()
+    #: unsent changes kept aside because their practitioner left this user's scope
+    kept_aside: int = 0
 
     @property
     def server_changed(self) -> bool:
@@ -75,6 +85,14 @@ class SyncStatus:
         enrols again or puts the address back."""
         return self.configured and bool(self.settings_url) and not same_server(
             self.settings_url, self.server_url)
+
+
+@dataclass(frozen=True)
+class KeptAsideGroup:
+    practitioner_id: str
+    practitioner_name: str
+    changes: int
+    kept_at: datetime
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,11 @@ class SyncReport:
     conflicts: int
     refused: int
     seconds: float
+    #: what this sync told the user: portfolios (or parts) removed from this device,
+    #: kept-aside changes put back
+    notices: tuple[str, ...] = ()
+    #: unsent changes kept aside by this sync
+    kept_aside: int = 0
 
 
 def _by_size(rows: list[dict[str, Any]], limit: int) -> list[list[dict[str, Any]]]:
@@ -119,6 +142,11 @@ class _Counts:
     refused: int = 0
     #: the server's reasons for refusals (distinct, in order), kept in ``last`` for the CLI
     reasons: list[str] = field(default_factory=list)
+    #: rows the server refused in this sync (not sent again before a removal)
+    refused_keys: set[tuple[str, str]] = field(default_factory=set)
+    notices: list[str] = field(default_factory=list)
+    kept_aside: int = 0
+    restored: int = 0
 
 
 class SyncService:
@@ -164,15 +192,54 @@ class SyncService:
     def status(self) -> SyncStatus:
         def read(repo: SyncRepository) -> tuple[Any, ...]:
             return (repo.state("server"), repo.state("last"), repo.count_dirty(),
-                    repo.open_conflicts(), repo.inbox_size())
+                    repo.open_conflicts(), repo.inbox_size(), repo.state("notices"),
+                    repo.kept_aside_count())
 
-        server, last, waiting, conflicts, parked = self._read(read)
+        server, last, waiting, conflicts, parked, notices, kept = self._read(read)
         server, last = server or {}, last or {}
         at = last.get("at")
         return SyncStatus(bool(server), server.get("url", ""), server.get("user_name", ""),
                           server.get("role", ""),
                           datetime.fromisoformat(at) if at else None, last.get("error", ""),
-                          waiting, conflicts, parked, self.settings_address())
+                          waiting, conflicts, parked, self.settings_address(),
+                          tuple(str(n) for n in (notices or {}).get("items", [])), kept)
+
+    # -- notices and kept-aside changes ------------------------------------------------------
+    def notices(self) -> list[str]:
+        """What the user has not been told yet (portfolios removed from this device)."""
+        return list(self.status().notices)
+
+    def dismiss_notices(self, seen: list[str] | None = None) -> None:
+        """The user has read the notices (those in ``seen``, or all of them)."""
+        with self._tx("user") as repo:
+            items = list((repo.state("notices") or {}).get("items", []))
+            for text in seen if seen is not None else list(items):
+                if text in items:
+                    items.remove(text)
+            repo.set_state("notices", {"items": items} if items else None)
+
+    def kept_aside(self) -> list[KeptAsideGroup]:
+        groups = self._read(lambda r: r.kept_aside_groups())
+        return [KeptAsideGroup(g.practitioner_id, g.practitioner_name, g.changes, g.kept_at)
+                for g in groups]
+
+    def discard_kept_aside(self, practitioner: str | None = None) -> int:
+        """Delete kept-aside changes for good: of the practitioner named (their name as
+        listed, or id), or all of them when ``practitioner`` is None."""
+        pid = None
+        if practitioner is not None:
+            groups = self.kept_aside()
+            hits = [g for g in groups if practitioner in (g.practitioner_id, g.practitioner_name)]
+            if len(hits) != 1:
+                names = ", ".join(g.practitioner_name or g.practitioner_id for g in groups)
+                raise UsageError(f"No kept-aside changes match {practitioner!r}."
+                                 if not hits else f"{len(hits)} practitioners match "
+                                 f"{practitioner!r}.",
+                                 f"Kept aside: {names}." if names else
+                                 "Nothing is kept aside on this computer.")
+            pid = hits[0].practitioner_id
+        with self._tx("user") as repo:
+            return int(repo.discard_kept_aside(pid))
 
     # -- enrolment -------------------------------------------------------------------------
     def enrol(self, server_url: str | None, code: str, device_name: str,
@@ -265,7 +332,10 @@ class SyncService:
                 if made and not cancelled():  # conflict rows made by refusals go out now
                     self._push(client, counts, who, progress, cancelled)
                 if not cancelled():
-                    self._pull(client, counts, progress, cancelled)
+                    self._pull(client, counts, who, progress, cancelled)
+                if counts.restored and not cancelled():  # kept-aside changes put back: send
+                    self._push(client, counts, who, progress, cancelled)
+                    self._pull(client, counts, who, progress, cancelled)
                 if not cancelled():
                     self._fetch_files(client, progress, cancelled)
         except AppError as exc:
@@ -273,7 +343,8 @@ class SyncService:
             raise
         self._remember(counts, "", ok=True)
         return SyncReport(counts.pushed, counts.pulled, counts.merged, counts.conflicts,
-                          counts.refused, time.monotonic() - started)
+                          counts.refused, time.monotonic() - started, tuple(counts.notices),
+                          counts.kept_aside)
 
     def refusal_reasons(self) -> list[str]:
         """Why the server refused changes in the last sync (its own words, distinct)."""
@@ -290,12 +361,14 @@ class SyncService:
             repo.set_state("last", last)
 
     def _push(self, client: SyncClient, counts: _Counts, who: Who,
-              progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> int:
-        """Push every dirty row; returns how many conflict rows settling made here."""
+              progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool],
+              only: list[tuple[str, str]] | None = None) -> int:
+        """Push every dirty row (or those of ``only``); returns how many conflict rows
+        settling made here."""
         made = 0
         with self._tx() as repo:
             in_flight = repo.state("push")
-            keys = repo.dirty_keys()
+            keys = repo.dirty_keys() if only is None else only
         if in_flight:  # a batch that may have reached the server: replay it, same id
             try:
                 made += self._send(client, in_flight["batch_id"], in_flight["rows"], counts, who)
@@ -351,6 +424,7 @@ class SyncService:
                 made += len(settled.conflicts)
                 if res.status == "refused":
                     counts.refused += 1
+                    counts.refused_keys.add((res.table, res.id))
                     if res.reason and res.reason not in counts.reasons:
                         counts.reasons.append(res.reason)
                 else:
@@ -360,15 +434,29 @@ class SyncService:
             repo.set_state("push", None)
         return made
 
-    def _pull(self, client: SyncClient, counts: _Counts,
+    def _pull(self, client: SyncClient, counts: _Counts, who: Who,
               progress: Callable[[SyncProgress], None], cancelled: Callable[[], bool]) -> None:
         cursor = self._read(lambda r: (r.state("cursor") or {}).get("cursor", "0"))
         start = int(cursor) if str(cursor).isdigit() else 0
         while not cancelled():
             page = client.pull(cursor, PULL_LIMIT)
             rows = [r.model_dump() for r in page.rows]
+            revoked = [r.model_dump() for r in page.revoked]
+            if revoked:
+                # unsent work of what is leaving goes to the server first, if it still takes it
+                # (rows it refused earlier in this sync would only be refused again)
+                unsent = self._read(lambda r, gone=revoked: r.dirty_under(gone))
+                unsent = [k for k in unsent if k not in counts.refused_keys]
+                if unsent:
+                    self._push(client, counts, who, progress, cancelled, only=unsent)
+                if cancelled():
+                    return  # the cursor stays before the page: it is read again next time
             with self._tx() as repo:
                 stats = repo.apply_page(rows)
+                if revoked:
+                    self._remove(repo, revoked, counts)
+                if repo.kept_aside_count():
+                    self._restore(repo, counts)
                 repo.set_state("cursor", {"cursor": page.cursor})
             counts.pulled += stats.applied
             if page.more and page.cursor == cursor and not rows:
@@ -379,6 +467,36 @@ class SyncService:
             progress(SyncProgress("pull", done, max(done, page.head - start)))
             if not page.more:
                 return
+
+    def _remove(self, repo: SyncRepository, revoked: list[dict[str, Any]],
+                counts: _Counts) -> None:
+        """Remove what left this user's scope (keeping unsent changes aside) and note it."""
+        from assessor_app.services.scope_notices import removed_words
+
+        words = []
+        for rev in revoked:
+            done = repo.remove_revoked(rev)
+            if done is not None:
+                counts.kept_aside += done.kept_aside
+                words.append(removed_words(done))
+        self._note(repo, counts, words)
+
+    def _restore(self, repo: SyncRepository, counts: _Counts) -> None:
+        from assessor_app.services.scope_notices import restored_words
+
+        back = repo.restore_kept_aside()
+        counts.restored += sum(r.changes for r in back)
+        self._note(repo, counts, [restored_words(r) for r in back])
+
+    @staticmethod
+    def _note(repo: SyncRepository, counts: _Counts, words: list[str]) -> None:
+        from assessor_app.services.scope_notices import MAX_NOTICES
+
+        if not words:
+            return
+        counts.notices.extend(words)
+        items = [*(repo.state("notices") or {}).get("items", []), *words]
+        repo.set_state("notices", {"items": items[-MAX_NOTICES:]})
 
     def _fetch_files(self, client: SyncClient, progress: Callable[[SyncProgress], None],
                      cancelled: Callable[[], bool]) -> None:

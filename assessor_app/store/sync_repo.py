@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from assessor_app.store import audit
 from assessor_app.store.models.system import SyncState
+from assessor_app.store.scope_removal import RemovalMixin
 from assessor_app.store.sync_pull import PullMixin, chunks
 from assessor_app.store.sync_rows import (
     EMPTY_SHA256,
@@ -79,7 +80,7 @@ def sync_transaction(database: Database, actor: str = "sync") -> Iterator[SyncRe
         session.commit()
 
 
-class SyncRepository(PullMixin):
+class SyncRepository(PullMixin, RemovalMixin):
     def __init__(self, session: Session) -> None:
         self._s = session
         session.info["from_sync"] = True

@@ -1,4 +1,4 @@
-"""Sync protocol v1: the messages client and server exchange (JSON over HTTPS, ``/v1/...``).
+"""Sync protocol (version 2): the messages client and server exchange (JSON over HTTPS, ``/v1/...``).
 
 Every request carries ``X-Sync-Protocol: <PROTOCOL_VERSION>`` and a bearer device
 token (except ``/v1/enrol``). A server answers a newer protocol with 426 and a
@@ -9,7 +9,8 @@ the row carries the sha256, the bytes go through ``/v1/blobs/{sha256}``).
 Endpoints (all JSON unless said):
 - ``POST /v1/enrol``  EnrolRequest → EnrolResponse (one-time code → device token, certificate)
 - ``GET  /v1/whoami`` → WhoAmI
-- ``GET  /v1/pull?cursor=<str>&limit=<int>`` → PullPage (rows in the caller's scope, in seq order)
+- ``GET  /v1/pull?cursor=<str>&limit=<int>`` → PullPage (rows in the caller's scope, in seq order,
+  and from protocol 2 ``revoked``: what left the caller's scope, to be dropped from the device)
 - ``POST /v1/push``   PushBatch → PushResponse (one transaction; replaying a batch_id returns
   the stored answer; the same batch_id with different rows is 409)
 - ``HEAD /v1/blobs/{sha256}`` → 200 (complete; ``Content-Length``) or 404 with ``Upload-Offset``
@@ -20,6 +21,11 @@ Endpoints (all JSON unless said):
 - ``GET  /v1/blobs/{sha256}`` → the bytes (``Range`` honoured), only if a row in scope names it
 Errors are ``{"detail": {"code": str, "message": str}}`` with a status code; ``message`` is
 written for the person at the laptop.
+
+Versions: 1 is the first; 2 adds ``PullPage.revoked``. A server answers each device in the
+version its header names, so a version 1 app keeps syncing, except that once a pull would
+have to tell it to drop records (which it cannot do) the server answers 426 and asks for
+the app to be updated, rather than let it think it is up to date.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 PROTOCOL_HEADER = "X-Sync-Protocol"
 
 MAX_BATCH_ROWS = 500
@@ -83,6 +89,23 @@ class EnrolResponse(_Msg):
     cert_pem: str | None = None  # the user's signing certificate, issued from csr_pem
 
 
+class Revocation(_Msg):
+    """Records the device may no longer keep (protocol 2): it drops its copies, after
+    sending or keeping aside any change of its own that was not sent yet.
+
+    ``table`` and ``id`` None: practitioner ``practitioner_id`` (and everything of theirs) left
+    the caller's scope. Otherwise that row and what hangs from it moved from practitioner
+    ``practitioner_id`` to one outside the caller's scope. ``reason``: unassigned, reassigned
+    (to another assessor), role (the user's role changed) or moved; a newer server may
+    send other words, which mean the same as unassigned."""
+
+    seq: int = Field(ge=0)
+    practitioner_id: str = Field(min_length=1, max_length=36)
+    table: str | None = Field(default=None, max_length=64)
+    id: str | None = Field(default=None, max_length=36)
+    reason: str = Field(default="unassigned", max_length=32)
+
+
 class PullPage(_Msg):
     rows: list[Row]
     #: opaque; pass it back as ``cursor`` to get what came after this page
@@ -90,6 +113,8 @@ class PullPage(_Msg):
     more: bool
     #: the server's current position, so a client can show "n of m" progress
     head: int = 0
+    #: protocol 2: what left the caller's scope among this page's positions
+    revoked: list[Revocation] = Field(default_factory=list)
 
 
 class PushBatch(_Msg):

@@ -14,12 +14,13 @@ from PySide6.QtCore import QObject, Qt, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from assessor_app.ui.tasks import DbRunner
+from assessor_app.ui.tasks import DbRunner, on_worker
 
 if TYPE_CHECKING:
     from assessor_app.ui.sync_controller import SyncController
     from assessor_app.ui.views.conflicts_view import ConflictsDialog
     from assessor_app.ui.views.enrol_dialog import EnrolDialog
+    from assessor_app.ui.views.removal_notice import RemovalNotice
     from assessor_app.ui.widgets.sync_status import SyncStatusIndicator
 
 
@@ -37,6 +38,7 @@ class SyncUi(QObject):
         self.controller: SyncController | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
         self.enrol_dialog: EnrolDialog | None = None
+        self.removal_notice: RemovalNotice | None = None
         self._indicator: SyncStatusIndicator | None = None  # built on first use, after the paint
         menu = getattr(window, "sync_menu", None) or window.menuBar().addMenu("S&ync")
         self.menu = menu
@@ -151,11 +153,40 @@ class SyncUi(QObject):
         c = self.controller
         self.indicator.set_status(status, offline=c.offline if c else False)
         self.sync_now_action.setEnabled(bool(getattr(status, "configured", False)))
+        notices = tuple(getattr(status, "notices", ()) or ())
+        if notices:
+            self.show_removal_notice(notices)
+
+    def show_removal_notice(self, notices: tuple[str, ...]) -> None:
+        """Records left this laptop: say so until the user says they have read it."""
+        notice = self.removal_notice
+        if notice is not None:
+            notice.set_notices(notices)  # newer ones join the notice already open
+            notice.raise_()
+            return
+        from assessor_app.ui.views.removal_notice import RemovalNotice
+
+        notice = RemovalNotice(notices, self.window)
+        notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        notice.acknowledged.connect(lambda: self._notices_read(notice.notices))
+        key = id(notice)
+        notice.destroyed.connect(lambda *_: self._forget("removal_notice", key))
+        self.removal_notice = notice
+        notice.show()
+
+    def _notices_read(self, notices: tuple[str, ...]) -> None:
+        """Only what was on screen is marked read (a sync may have added more meanwhile)."""
+        c = self.controller
+        if c is None or self.api is None:
+            return
+        self.runner.run_op(on_worker(self.api, "sync", "dismiss_notices"), list(notices)) \
+            .on_success(lambda _r: c.refresh_status())
 
     def _on_finished(self, report: Any) -> None:
         self.indicator.set_syncing(False)
-        if getattr(report, "pulled", 0) or getattr(report, "merged", 0):
-            self._refresh()  # other devices' work arrived
+        if getattr(report, "pulled", 0) or getattr(report, "merged", 0) \
+                or getattr(report, "notices", ()):
+            self._refresh()  # other devices' work arrived, or a portfolio left this laptop
         conflicts = getattr(report, "conflicts", 0)
         if conflicts:
             self._message(f"Sync finished: {conflicts} new conflict"

@@ -149,3 +149,34 @@ def test_serve_with_tls_is_trusted_through_the_employer_ca(tmp_path: Path) -> No
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_unassign_reassign_and_set_role_commands(tmp_path: Path) -> None:
+    for name, role in (("Ann Assessor", "assessor"), ("Bo Assessor", "assessor"),
+                       ("Cy Coordinator", "coordinator")):
+        r = _run(tmp_path, "server", "add-user", "--name", name, "--role", role)
+        assert r.returncode == 0, r.stderr
+    pid = "0b6c1f0e-3c5e-4f0e-9a55-2f7d7c1c0a11"
+    assert _run(tmp_path, "server", "assign", "--assessor", "Ann Assessor",
+                "--practitioner", pid).returncode == 0
+    r = _run(tmp_path, "server", "reassign", "--practitioner", pid, "--to", "Bo Assessor")
+    assert r.returncode == 0, r.stderr
+    assert "now assessed by Bo Assessor" in r.stdout and "Removed from Ann Assessor" in r.stdout
+
+    def practitioners() -> dict[str, list[str]]:
+        listing = json.loads(_run(tmp_path, "server", "list", "--json").stdout)
+        return {u["name"]: u["practitioners"] for u in listing["users"]}
+
+    assert practitioners()["Ann Assessor"] == [] and practitioners()["Bo Assessor"] == [pid]
+    r = _run(tmp_path, "server", "unassign", "--assessor", "Ann Assessor", "--practitioner", pid)
+    assert r.returncode == 2 and "not assigned to Ann Assessor" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = _run(tmp_path, "server", "unassign", "--assessor", "Bo Assessor", "--practitioner", pid)
+    assert r.returncode == 0, r.stderr
+    assert "remove its records at their next sync" in r.stdout
+    assert practitioners()["Bo Assessor"] == []
+    r = _run(tmp_path, "server", "set-role", "--user", "Cy Coordinator", "--role", "assessor")
+    assert r.returncode == 0, r.stderr
+    assert "Cy Coordinator is now an assessor" in r.stdout
+    listing = json.loads(_run(tmp_path, "server", "list", "--json").stdout)
+    assert {u["name"]: u["role"] for u in listing["users"]}["Cy Coordinator"] == "assessor"

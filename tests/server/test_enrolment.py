@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from assessor_app.server.admin import sha256_hex, utcnow
 from assessor_app.server.models import Device, EnrolCode
-from assessor_app.sync.protocol import PROTOCOL_HEADER
+from assessor_app.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 
 
 def _csr(name: str = "Someone Else") -> tuple[ec.EllipticCurvePrivateKey, str]:
@@ -138,7 +138,7 @@ def test_newer_protocol_is_426_naming_both_versions(live_server) -> None:
                                                      PROTOCOL_HEADER: "7"})
     assert r.status_code == 426
     msg = r.json()["detail"]["message"]
-    assert "protocol 7" in msg and "protocol 1" in msg
+    assert "protocol 7" in msg and f"protocol {PROTOCOL_VERSION}" in msg
     r = httpx.post(f"{srv.url}/v1/enrol", json={"code": "ABCDEF", "device_name": "x",
                                                  "protocol": 3})
     assert r.status_code == 426

@@ -24,11 +24,12 @@ URL = "https://sync.example-council.gov.uk"
 
 
 def status(*, configured: bool = True, last: datetime | None = None, error: str = "",
-           waiting: int = 0, conflicts: int = 0) -> SyncStatus:
+           waiting: int = 0, conflicts: int = 0, kept_aside: int = 0) -> SyncStatus:
     return SyncStatus(configured=configured, server_url=URL if configured else "",
                       user_name="Alex Morgan" if configured else "",
                       role="assessor" if configured else "", last_sync_at=last,
-                      last_error=error, waiting=waiting, conflicts=conflicts)
+                      last_error=error, waiting=waiting, conflicts=conflicts,
+                      kept_aside=kept_aside)
 
 
 def shot(qtbot: QtBot, ind: SyncStatusIndicator, name: str) -> None:
@@ -91,6 +92,15 @@ def test_offline_and_other_failures_say_what_to_do() -> None:
     for d in (offline, refused):
         for word in ("rev", "row", "entity", "HTTP", "Traceback"):
             assert f" {word} " not in f" {d.text} {d.tooltip} "
+
+
+def test_kept_aside_changes_stay_in_view_with_whom_to_ask() -> None:
+    d = describe(status(last=NOW - timedelta(minutes=3), kept_aside=2), now=NOW)
+    assert d.text == "Synced 3 minutes ago — 2 kept aside" and d.tone == "waiting"
+    assert "2 changes you made are kept aside on this computer" in d.tooltip
+    assert "programme coordinator" in d.tooltip
+    both = describe(status(last=NOW - timedelta(minutes=3), waiting=1, kept_aside=1), now=NOW)
+    assert both.text == "Synced 3 minutes ago — 1 change waiting, 1 kept aside"
 
 
 def test_syncing_wins_over_the_last_error() -> None:

@@ -18,13 +18,14 @@ from assessor_app.store.models.system import (
     AuditEvent,
     CatalogueEntry,
     Conflict,
+    KeptAside,
     StoreMeta,
     SyncState,
 )
 
 __all__ = [
     "Agreement", "Attachment", "AuditEvent", "CatalogueEntry", "Conflict", "Document",
-    "Enrolment", "Evidence", "Feedback", "FinalAssessment", "Observation", "Pause", "Person",
+    "Enrolment", "Evidence", "Feedback", "FinalAssessment", "KeptAside", "Observation", "Pause", "Person",
     "Practitioner", "Pseudonym", "RecordReview", "Reflection", "Review", "SelfAssessment", "Signature", "SigningIdentity",
     "StandardLink", "StoreMeta", "SupervisionEntry", "SyncState",
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assessor_app.store.base import Base, SyncMixin
+from assessor_app.store.base import Base, SyncMixin, new_id, utcnow
 
 
 class StoreMeta(Base):
@@ -80,3 +81,30 @@ class Conflict(SyncMixin, Base):
     resolution: Mapped[str] = mapped_column(String(16), default="")  # "" open / kept / other / merged
     resolved_by: Mapped[str] = mapped_column(String(200), default="")
     resolved_at: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class KeptAside(Base):
+    """A change this device made but could not send before its practitioner left the user's
+    scope (``store/scope_removal.py``). The rest of that practitioner's records are removed;
+    this one is kept, encrypted like the whole store and never synced, so no typed work is
+    lost: it is put back and sent when what left comes back into scope, or removed when the
+    user discards it (after asking their coordinator)."""
+
+    __tablename__ = "kept_aside"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    practitioner_id: Mapped[str] = mapped_column(String(36), index=True)
+    #: who the change was about, for telling the user after the portfolio itself is gone
+    practitioner_name: Mapped[str] = mapped_column(String(200), default="")
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(36))
+    #: the record whose leaving removed it (the practitioner, or a record moved to another):
+    #: once that is on this device again, the change can go back
+    root_table: Mapped[str] = mapped_column(String(64))
+    root_id: Mapped[str] = mapped_column(String(36))
+    #: the row as it would have been pushed (``protocol.Row`` shape, ``base_rev`` included)
+    row: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: a file's bytes (attachment or document) when the change was a file
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    kept_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -119,6 +119,13 @@ def describe(status: SyncStatus | None, *, syncing: bool = False, offline: bool 
         lines.append(f"{plural(parked, 'record')} from other devices "
                      f"{'is' if parked == 1 else 'are'} waiting here until {'it' if parked == 1 else 'they'}"
                      " can be added (each sync tries again): click the waiting button to see why.")
+    kept = getattr(status, "kept_aside", 0)
+    if kept:
+        lines.append(f"{plural(kept, 'change')} you made {'is' if kept == 1 else 'are'} kept "
+                     "aside on this computer: the practitioner is no longer assigned to you. "
+                     "Ask your programme coordinator to assign them back to you for a moment "
+                     "(the changes are then sent), or whether they may be discarded.")
+        waiting = f"{waiting}, {kept:,} kept aside" if waiting else f"{kept:,} kept aside"
     if syncing:
         return Description("Syncing…", "\n".join(lines), "busy")
     if waiting_for_other:
