@@ -36,9 +36,11 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     s.add_argument("--tls-key", type=Path, metavar="FILE", help="TLS private key (PEM)")
     data_dir_option(s, top=False)
 
-    a = sub.add_parser("server", help="administer the sync server (users, codes, devices)",
+    a = sub.add_parser("server", help="administer the sync server (users, codes, devices, "
+                                      "retention)",
                        description="Administer the sync server's users, assignments, "
-                                   "enrolment codes and devices.")
+                                   "enrolment codes and devices, and remove old notes from "
+                                   "its history (retention).")
     data_dir_option(a, top=False)
     acts = a.add_subparsers(dest="server_command", metavar="ACTION", required=True)
 
