@@ -36,9 +36,11 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     s.add_argument("--tls-key", type=Path, metavar="FILE", help="TLS private key (PEM)")
     data_dir_option(s, top=False)
 
-    a = sub.add_parser("server", help="administer the sync server (users, codes, devices)",
+    a = sub.add_parser("server", help="administer the sync server (users, codes, devices, "
+                                      "retention)",
                        description="Administer the sync server's users, assignments, "
-                                   "enrolment codes and devices.")
+                                   "enrolment codes and devices, and remove old notes from "
+                                   "its history (retention).")
     data_dir_option(a, top=False)
     acts = a.add_subparsers(dest="server_command", metavar="ACTION", required=True)
 
@@ -84,7 +86,62 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("device", metavar="DEVICE", help="the device's id or unique name")
     p = act("list", "list users and devices")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _register_retention(acts, data_dir_option)
     return {"serve": cmd_serve, "server": cmd_server}
+
+
+RETENTION_HELP = (
+    "Retention on the server. A laptop's purge (assessor-app retention purge) clears the "
+    "notes of portfolios completed, withdrawn or left more than the retention period ago, "
+    "and sync clears them from the server's current records; but the server also keeps "
+    "every earlier version of each record and the files laptops uploaded. 'purge' removes "
+    "the notes from those earlier versions (dates, ratings and judgements stay), deletes "
+    "files no record names and rewrites the database. It touches only records whose "
+    "current version is clear already (or signed: kept as signed); records still holding "
+    "notes are counted and left alone until a laptop's purge has cleared them. A laptop "
+    "that edited a purged record offline is refused, with a message, until it runs its own "
+    "purge. See docs/employers/retention.md.")
+
+
+def _register_retention(acts: argparse._SubParsersAction,  # type: ignore[type-arg]
+                        data_dir_option: Callable[..., None]) -> None:
+    r = acts.add_parser("retention", help="remove old notes the server still keeps "
+                                          "(see purge --dry-run)",
+                        description=RETENTION_HELP)
+    data_dir_option(r, top=False)
+    ra = r.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
+    p = ra.add_parser("purge", help="remove the notes of earlier versions of portfolios "
+                                    "closed before the retention period (see --dry-run)",
+                      description=RETENTION_HELP)
+    p.add_argument("--dry-run", action="store_true",
+                   help="only count what would be removed (nothing changes, nothing is "
+                        "recorded)")
+    p.add_argument("--older-than-days", type=int, default=None, metavar="DAYS",
+                   help="the retention period in days: portfolios closed more than DAYS ago "
+                        "(default: the server's period, see 'retention period'; none is set "
+                        "at first, as on the laptops, and then nothing is removed)")
+    p.add_argument("--no-rewrite", action="store_true",
+                   help="do not rewrite the database afterwards (SQLite VACUUM, PostgreSQL "
+                        "VACUUM FULL, which locks the sync tables for a while); removed text "
+                        "then stays in free space until you vacuum it in a maintenance window")
+    p.add_argument("--today", type=_iso_date, default=None, help=argparse.SUPPRESS)
+    _db_option(p)
+    data_dir_option(p, top=False)
+    p = ra.add_parser("period", help="show or set the server's retention period and list "
+                                     "the latest purges",
+                      description="Show the server's retention period and the latest "
+                                  "purges, or set the period with --days (0: keep notes "
+                                  "for ever, the default).")
+    p.add_argument("--days", type=int, default=None,
+                   help="set the period: portfolios closed more than DAYS ago are purged")
+    _db_option(p)
+    data_dir_option(p, top=False)
+
+
+def _iso_date(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(text)
 
 
 def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -170,6 +227,8 @@ def _admin(args: argparse.Namespace, admin, engine) -> int:  # type: ignore[no-u
     elif action == "revoke-device":
         did = admin.revoke_device(engine, args.device)
         print(f"Revoked device {did}: its token no longer works.")
+    elif action == "retention":
+        return _retention(args, engine)
     elif action == "list":
         listing = admin.listing(engine)
         if args.json:
@@ -185,4 +244,27 @@ def _admin(args: argparse.Namespace, admin, engine) -> int:  # type: ignore[no-u
         for d in listing.devices:
             state = "revoked" if d["revoked"] else f"last seen {d['last_seen_at']}"
             print(f"  {d['name']:<30} {d['user']:<24} {d['id']}  {state}")
+    return 0
+
+
+def _retention(args: argparse.Namespace, engine) -> int:  # type: ignore[no-untyped-def]
+    from assessor_app.server import retention
+
+    if args.retention_command == "period":
+        if args.days is not None:
+            retention.set_period(engine, args.days)
+        days = retention.period(engine)
+        print(f"Retention period: {days} days" if days else
+              "Retention period: none (notes are kept for ever)")
+        for run in retention.runs(engine):
+            print(f"  purged {run['at']} by {run['actor'] or '?'}: {run.get('portfolios', 0)} "
+                  f"portfolio(s), {run.get('versions', 0)} earlier version(s), "
+                  f"{run.get('files', 0)} file(s)")
+        return 0
+    if args.older_than_days is not None and args.older_than_days < 1:
+        raise UsageError("--older-than-days must be 1 or more.")
+    report = retention.purge(engine, args.older_than_days, today=args.today,
+                             dry_run=args.dry_run, rewrite=not args.no_rewrite)
+    text = report.describe()
+    print(f"Dry run: {text[0].lower()}{text[1:]}" if report.dry_run else text)
     return 0

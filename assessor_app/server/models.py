@@ -3,7 +3,8 @@
 Synced rows are stored generically: one ``sync_rows`` table holds every table's rows
 (fields as JSON) with the practitioner they belong to (the scope), the revision and
 a global sequence number; ``sync_row_versions`` keeps each revision so a push made
-from an older revision can be merged three ways.
+from an older revision can be merged three ways (the retention purge empties the notes of
+old revisions of long-closed portfolios: ``server.retention``).
 """
 
 from __future__ import annotations
@@ -140,6 +141,21 @@ class SyncRowVersion(ServerBase):
     user_id: Mapped[str] = mapped_column(String(36))
     device_id: Mapped[str] = mapped_column(String(36))
     written_at: Mapped[datetime] = mapped_column(Stamp)
+    #: when the retention purge replaced this version's notes with the current version's:
+    #: a push based on it cannot be merged on those fields (``server.retention_guard``)
+    purged_at: Mapped[datetime | None] = mapped_column(Stamp, default=None)
+
+
+class AdminEvent(ServerBase):
+    """What an administrator's command did to the stored data (the retention purge): when,
+    which command, the operating-system account that ran it, and counts; never any text."""
+
+    __tablename__ = "admin_events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[datetime] = mapped_column(Stamp, index=True)
+    command: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class Batch(ServerBase):

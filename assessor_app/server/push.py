@@ -4,7 +4,8 @@ Per row: a new row is inserted at rev 1; an edit from the current revision is ac
 an edit from an older one is merged three ways against the version it started from
 (``sync.merge``). A field both sides changed differently is a hard conflict: the server
 keeps its value and writes a ``conflict`` row holding both, so no text is lost. Signed
-and immutable rows are refused with a reason, as are rows out of scope or without parent.
+and immutable rows are refused with a reason, as are rows out of scope or without parent,
+and old text about records the retention purge cleared (``retention_guard``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from assessor_app.server.models import (
     SyncRowVersion,
 )
 from assessor_app.server.pull import to_row
+from assessor_app.server.retention_guard import conflict_text, stale_text
 from assessor_app.server.roles import practitioner_refusal
 from assessor_app.server.scope_exits import moved as moved_exit
 from assessor_app.server.scopes import (
@@ -180,6 +182,8 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
         if reason:  # in their scope, but not their part of the record
             return _refused(row, reason, current)
     if current is None:
+        if row.table == "conflict" and (reason := conflict_text(s, fields)):
+            return _refused(row, reason)
         return _insert(ctx, row, fields, new_scope, blob)
 
     if spec.immutable or current.fields.get("status") in SIGNED_STATUSES \
@@ -204,6 +208,11 @@ def _apply(ctx: _Ctx, row: Row) -> RowResult:
     if _same(current, fields, row.deleted):
         return RowResult(table=row.table, id=row.id, status="accepted", rev=current.rev,
                          seq=current.seq)
+    if row.base_rev < current.rev and (reason := stale_text(s, ctx.versions, current,
+                                                            row.base_rev, fields)):
+        # without the server's row: given it, a device keeps its text as a conflict and
+        # sends that back (the retention purge removed what a merge would need)
+        return _refused(row, reason)
 
     hard: list[Any] = []
     kept_incoming: tuple[str, str] | None = None

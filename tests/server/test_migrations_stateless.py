@@ -34,7 +34,7 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignor
 def test_upgrade_from_empty_matches_the_models(empty_engine) -> None:
     assert migrate.current(empty_engine) is None
     migrate.upgrade(empty_engine)
-    assert migrate.current(empty_engine) == "s0003"
+    assert migrate.current(empty_engine) == "s0004"
     assert migrate.schema_diff(empty_engine) == []
     migrate.upgrade(empty_engine)  # a second run is a no-op
     tables = set(inspect(empty_engine).get_table_names())
