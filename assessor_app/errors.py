@@ -75,5 +75,10 @@ class NotFound(AppError):
     exit_code = 8
 
 
+class RecordDeleted(NotFound):
+    """The record was deleted (on another device, by a sync) while an editor had it open.
+    The editor keeps what was typed and offers to restore the record or save it as new."""
+
+
 class AuditChainBroken(AppError):
     exit_code = 9

@@ -139,7 +139,12 @@ class SyncUi(QObject):
         self.sync_now_action.setEnabled(bool(getattr(status, "configured", False)))
 
     def _on_finished(self, report: Any) -> None:
+        from assessor_app.ui.record_watch import record_watch
+
         self.indicator.set_syncing(False)
+        # open editors read their record again: a pull, a merge or a settled push may have
+        # changed it under them (they show it in place, never over the person's typing)
+        record_watch().notify()
         if getattr(report, "pulled", 0) or getattr(report, "merged", 0):
             self._refresh()  # other devices' work arrived
         conflicts = getattr(report, "conflicts", 0)
@@ -187,6 +192,9 @@ class SyncUi(QObject):
             setattr(self, name, None)
 
     def _after_resolution(self) -> None:
+        from assessor_app.ui.record_watch import record_watch
+
+        record_watch().notify()  # the chosen version shows in any editor open on the record
         self._refresh()
         if self.controller is not None:
             self.controller.refresh_status()

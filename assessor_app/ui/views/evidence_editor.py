@@ -3,11 +3,13 @@
 Every keystroke goes to the ``Autosaver`` (written on the DB thread within a second);
 there is no Save button because there is nothing unsaved to lose. Text boxes keep
 Qt's own undo/redo (Ctrl+Z / Ctrl+Shift+Z). "Mark final" checks the required fields.
+While it is open, syncs and other windows may change the record: ``EvidenceLive`` keeps
+the editor in step without writing over anyone's words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm
+from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.ui.tasks import DbRunner, on_worker
 from assessor_app.ui.views.editor_focus import bold_font, layout_focus_order, name_popups, set_chain
 from assessor_app.ui.views.evidence_inputs import (
@@ -38,7 +41,9 @@ from assessor_app.ui.views.evidence_inputs import (
     make_input,
     set_text,
 )
-from assessor_app.ui.views.feedback_fields import feedback_extras
+from assessor_app.ui.views.evidence_live import EvidenceLive
+from assessor_app.ui.views.feedback_fields import feedback_extras, ratings_text
+from assessor_app.ui.views.live_fields import replace_text
 from assessor_app.ui.views.review_criteria_fields import CriteriaRows, review_criteria_rows
 from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
 from assessor_app.ui.widgets.autosave import Autosaver, freeze_long_lived
@@ -60,22 +65,26 @@ class EvidenceEditor(QWidget):
                  parent: QWidget | None = None, *, delay_ms: int | None = None) -> None:
         super().__init__(parent)
         freeze_long_lived()  # the app's heap: out of the way of full collections from now on
-        self._runner = runner
-        self._api = api
+        self._runner = self.runner = runner
+        self._api = self.api = api
         self.evidence_id = evidence_id
         self.form: EvidenceForm | None = None
         self.inputs: dict[str, QWidget] = {}
         self.privacy: dict[str, PrivacyHighlighter] = {}  # likely names, dates of birth, ...
         self.criteria = CriteriaRows()  # record review: one row of choices per criterion
+        self._showing = False  # values from the store are being put in: not typing
         save = on_worker(api, "evidence", "autosave")
-        eid = evidence_id
+        target = self._target = [evidence_id]  # "save as new" moves the editor to another id
 
-        def save_fields(fields: dict[str, str]) -> AutosaveResult:  # runs on the DB thread
-            return save(eid, fields)  # type: ignore[no-any-return]
+        def save_fields(payload: tuple[dict[str, str], dict[str, str]]) -> object:
+            fields, base = payload  # runs on the DB thread: plain values only
+            return fields, save(target[0], fields, base=base)
 
         kwargs = {} if delay_ms is None else {"delay_ms": delay_ms}
-        self.autosaver = Autosaver(runner, save_fields, self, **kwargs)
+        self.autosaver = Autosaver(runner, save_fields, self,
+                                   prepare=lambda batch: self.live.prepare(batch), **kwargs)
         self.autosaver.saved.connect(self._on_saved)
+        self.live = EvidenceLive(self)
 
         self.heading = QLabel("Opening…", self)
         self.heading.setAccessibleName("Evidence kind")
@@ -110,8 +119,8 @@ class EvidenceEditor(QWidget):
         top.addWidget(self.final_button)
         status_row = QHBoxLayout()
         status_row.addWidget(self.state_label)
-        status_row.addStretch(1)
-        status_row.addWidget(self.save_label)
+        status_row.addWidget(self.save_label, 1)  # a long message wraps, right-aligned
+        self.save_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.form_widget = QWidget(self)
         self.form_layout = QFormLayout(self.form_widget)
@@ -142,6 +151,7 @@ class EvidenceEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(status_row)
+        layout.addWidget(self.live.notice)
         layout.addWidget(self.scroll, 1)
         self._fit_fonts()
         self.load()
@@ -168,6 +178,10 @@ class EvidenceEditor(QWidget):
     def load(self) -> None:
         self._runner.run_op(on_worker(self._api, "evidence", "load"), self.evidence_id) \
             .on_success(self._guarded(self._on_loaded)).on_failure(self._guarded(self._on_failure))
+
+    def guarded(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``fn``, skipped when its result arrives after the editor was closed."""
+        return self._guarded(fn)
 
     def _guarded(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
         import shiboken6
@@ -205,7 +219,7 @@ class EvidenceEditor(QWidget):
             if form.criteria_set is not None:
                 self.criteria = review_criteria_rows(form, self, self.form_widget,
                                                      self.form_layout, self.inputs,
-                                                     self.autosaver.changed)
+                                                     self._answered)
             note = QLabel("* needed before the record can be marked final", self.form_widget)
             note.setAccessibleName("Required fields note")
             self.form_layout.addRow(note)
@@ -220,6 +234,7 @@ class EvidenceEditor(QWidget):
             if self.inputs:
                 next(iter(self.inputs.values())).setFocus(Qt.FocusReason.OtherFocusReason)
             freeze_long_lived()  # no 50-100 ms full garbage collection while typing
+            self.live.loaded(form)
         self._apply_status()
         self.loaded.emit()
 
@@ -262,10 +277,65 @@ class EvidenceEditor(QWidget):
                                  f" · Stage: {stage}")
 
     def _changed(self, name: str) -> None:
-        self.autosaver.changed(name, input_text(self.inputs[name]))
+        if not self._showing:
+            self.autosaver.changed(name, input_text(self.inputs[name]))
 
-    def _on_saved(self, result: object) -> None:
+    def _answered(self, name: str, value: str) -> None:
+        if not self._showing:
+            self.autosaver.changed(name, value)
+
+    # -- the record changing elsewhere (EvidenceLive) ---------------------------
+    def current_values(self) -> dict[str, str]:
+        """What the inputs hold now, criteria answers included ("" when unanswered)."""
+        out = {name: input_text(w) for name, w in self.inputs.items()}
+        answers = self.criteria.answers()
+        out.update((CRITERION_PREFIX + cid, answers.get(cid, "")) for cid in self.criteria.buttons)
+        return out
+
+    def field_labels(self, names: Iterable[str]) -> str:
+        """"Notes, Date": the labels of these fields, as the form shows them."""
+        out = []
+        for name in names:
+            if name.startswith(CRITERION_PREFIX):
+                cid = name[len(CRITERION_PREFIX):]
+                out.append(self.criteria.labels.get(cid, cid.replace("_", " ")))
+            elif name in self.inputs:
+                out.append(self.inputs[name].accessibleName())
+        return ", ".join(dict.fromkeys(out))
+
+    def show_values(self, values: dict[str, str]) -> None:
+        """Put values that arrived from elsewhere in place (not saved back: they are stored)."""
+        self._showing = True
+        try:
+            for name, text in values.items():
+                if name.startswith(CRITERION_PREFIX):
+                    self.criteria.choose(name[len(CRITERION_PREFIX):], text)
+                elif name in self.inputs:
+                    replace_text(self.inputs[name], text)
+        finally:
+            self._showing = False
+
+    def took_form(self, form: EvidenceForm) -> None:
+        """The record as read again: its status (final elsewhere?), stage and ratings."""
+        if self.form is None:
+            return
+        self.form = form
+        self._show_state(form.stage_title)
+        self._apply_status()
+        if form.ratings and self.ratings_label.isVisible():
+            self.ratings_label.setText(ratings_text(form.ratings))
+
+    def rebind(self, evidence_id: str) -> None:
+        """Edit another record from now on (the text was saved as a new record)."""
+        self.evidence_id = self._target[0] = evidence_id
+        self.attachments.evidence_id = evidence_id
+        self.attachments.reload()
+        self.load_links()
+
+    def _on_saved(self, payload: object) -> None:
+        batch, result = payload if isinstance(payload, tuple) else ({}, payload)
         if isinstance(result, AutosaveResult):
+            self.live.saved(batch, result)
             if result.stage_title:
                 self._show_state(result.stage_title)
             if result.invalid:
@@ -333,13 +403,17 @@ class EvidenceEditor(QWidget):
         self.save_label.setText(text)
         self.failed.emit(text)
 
+    show_failure = _on_failure
+
     def save_now(self) -> None:
         self.autosaver.flush()
         self.flush_links()
 
     def close_editor(self) -> None:
-        """Send any pending keystrokes now (they are written before any later op)."""
+        """Send any pending keystrokes now (they are written before any later op); typing
+        for a record deleted meanwhile goes into a new record."""
         self.autosaver.flush()
+        self.live.closing()
         self.flush_links()
         self.attachments.clear_copies()  # decrypted copies opened in a viewer go now
 

@@ -1,0 +1,231 @@
+"""An open evidence editor kept in step with its record while syncs run (and other windows save).
+
+The editor remembers, per field, the value it last saw in the store (its *base*) and sends
+it with every autosave, so the service never writes over a change it has not seen
+(``domain.edit_merge``). When the record may have changed (a sync finished, another window
+saved it, a save found it had moved) the editor reads it again:
+
+- fields the person has not touched show the new value in place, with a small notice
+  ("Updated from your other device at 14:32");
+- fields with typing keep the typing; its save puts it in the record and keeps the other
+  version as a conflict ("… both versions are kept — Review…");
+- a record deleted meanwhile keeps the typing in the editor and offers to restore the
+  record or save the text as a new record. Closing the editor then saves it as new, so
+  nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from assessor_app.domain.edit_merge import reconcile
+from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm
+from assessor_app.errors import RecordDeleted
+from assessor_app.ui.record_watch import record_watch
+from assessor_app.ui.tasks import Op, on_worker
+from assessor_app.ui.views.live_fields import conflict_words, updated_words
+from assessor_app.ui.widgets.notice_bar import NoticeBar
+
+if TYPE_CHECKING:
+    from assessor_app.ui.views.evidence_editor import EvidenceEditor
+
+
+class EvidenceLive(QObject):
+    checked = Signal()  # the record was read again and what changed is shown
+    replaced = Signal(str, str)  # (old id, new id): the text was saved as a new record
+
+    def __init__(self, editor: EvidenceEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.base: dict[str, str] = {}
+        self.deleted = False
+        self.notice = NoticeBar(editor)
+        self.conflicts_dialog: Any = None
+        self._check_op: Op | None = None
+        self._again = False
+        record_watch().changed.connect(self._on_watch)
+        editor.autosaver.failed.connect(self._on_save_failed)
+
+    # -- the base --------------------------------------------------------------------------
+    def _full(self, values: dict[str, str]) -> dict[str, str]:
+        """Every criterion the editor shows, unanswered ones as "" (so a cleared or a new
+        answer is a change like any other)."""
+        from assessor_app.domain.record_review import CRITERION_PREFIX
+
+        out = {CRITERION_PREFIX + cid: "" for cid in self.editor.criteria.buttons}
+        out.update(values)
+        return out
+
+    def loaded(self, form: EvidenceForm) -> None:
+        self.base = self._full(form.editor_values())
+        if form.conflicts:
+            self._show_conflicts(None, form.conflicts)
+
+    def prepare(self, batch: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        """An autosave's values with what each field held when the editor last saw it."""
+        return batch, {k: self.base.get(k, "") for k in batch}
+
+    def saved(self, batch: dict[str, str], result: AutosaveResult) -> None:
+        for name, text in batch.items():
+            if name not in result.invalid:
+                self.base[name] = text  # the record holds it (or, unchanged, its newer value)
+        if result.conflicts:
+            self._show_conflicts(result.change, result.conflicts)
+        record_watch().notify(self.editor.evidence_id, self.editor)
+        if result.moved:
+            self.check()
+
+    # -- reading the record again -----------------------------------------------------------
+    def _on_watch(self, record_id: str, origin: object) -> None:
+        import shiboken6
+
+        if not shiboken6.isValid(self.editor) or origin is self.editor:
+            return
+        if record_id and record_id != self.editor.evidence_id:
+            return
+        self.check()
+
+    def check(self) -> None:
+        """Read the record again and take in what changed (one read at a time)."""
+        e = self.editor
+        if e.form is None or e.runner.stopped:
+            return
+        if self._check_op is not None:
+            self._again = True
+            return
+        self._check_op = e.runner.run_op(on_worker(e.api, "evidence", "load"), e.evidence_id)
+        self._check_op.on_success(e.guarded(self._on_checked)) \
+            .on_failure(e.guarded(self._on_check_failed))
+
+    def _done(self) -> None:
+        self._check_op = None
+        if self._again:
+            self._again = False
+            self.check()
+
+    def _on_checked(self, form: EvidenceForm) -> None:
+        e = self.editor
+        was_deleted, self.deleted = self.deleted, False
+        if form.evidence_id != e.evidence_id:
+            self._done()
+            return
+        stored = self._full(form.editor_values())
+        current = e.current_values()
+        busy = frozenset(n for n in stored if e.autosaver.busy_with(n))
+        result = reconcile(self.base, stored, current, busy)
+        self.base = result.base
+        e.show_values(result.show)
+        e.took_form(form)
+        if was_deleted:
+            self.notice.hide()
+            e.autosaver.release()
+        showing_conflict = self.notice.isVisible() and self.notice.tone == "conflict"
+        if form.conflicts:
+            if not showing_conflict:  # a save's own words ("… on your other device") stay
+                self._show_conflicts(None, form.conflicts)
+        elif result.show:
+            self.notice.show_notice("info", updated_words(form.change,
+                                                          e.field_labels(result.show)))
+        elif showing_conflict:
+            self.notice.hide()  # resolved (here or on another device)
+        self._done()
+        self.checked.emit()
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        self._done()
+        if isinstance(exc, RecordDeleted):
+            self._show_deleted(exc)
+        self.checked.emit()
+
+    # -- conflicts --------------------------------------------------------------------------
+    def _show_conflicts(self, change: Any, fields: Iterable[str]) -> None:
+        words = conflict_words(change, self.editor.field_labels(fields))
+        self.notice.show_notice("conflict", words, (
+            ("&Review…", "Review the two versions", self.open_conflicts),))
+
+    def open_conflicts(self) -> None:
+        """Sync ▸ Conflicts…, opened from the editor; a resolution is shown in place."""
+        from assessor_app.ui.views.conflicts_view import ConflictsDialog
+
+        e = self.editor
+        dialog = ConflictsDialog(e.runner, e.api, e)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.resolved.connect(lambda *_: record_watch().notify())
+        dialog.loaded.connect(lambda n: self.notice.hide() if n == 0 else None)
+        self.conflicts_dialog = dialog
+        dialog.open()
+
+    # -- a record deleted meanwhile ---------------------------------------------------------
+    def _on_save_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RecordDeleted):
+            self.editor.autosaver.hold()
+            self._show_deleted(exc)
+
+    def _show_deleted(self, exc: RecordDeleted) -> None:
+        self.deleted = True
+        self.notice.show_notice(
+            "deleted", f"{exc.message} Your text is still here and nothing is lost.",
+            (("Re&store it", "Restore the deleted record with your text", self.restore),
+             ("Save as a &new record", "Save your text as a new record", self.save_as_new)),
+            closable=False)
+
+    def restore(self) -> None:
+        e = self.editor
+        e.runner.run_op(on_worker(e.api, "evidence", "restore"), e.evidence_id) \
+            .on_success(e.guarded(self._on_restored)).on_failure(e.guarded(e.show_failure))
+
+    def _on_restored(self, form: EvidenceForm) -> None:
+        self.deleted = False
+        self.notice.show_notice("info", "Restored. Your text is in the record again.")
+        self.editor.took_form(form)
+        self.editor.autosaver.release()
+        self.check()
+        record_watch().notify(self.editor.evidence_id, self.editor)
+
+    def save_as_new(self) -> None:
+        """The editor's text goes into a new record of the same kind; the editor then edits
+        that one (the deleted record stays deleted)."""
+        e = self.editor
+        values = {**e.current_values(), **e.autosaver.take_pending()}
+        old = e.evidence_id
+        e.runner.run_op(on_worker(e.api, "evidence", "save_as_new"), old, values) \
+            .on_success(e.guarded(lambda new_id: self._on_saved_as_new(old, new_id, values))) \
+            .on_failure(e.guarded(e.show_failure))
+
+    def _on_saved_as_new(self, old: str, new_id: str, values: dict[str, str]) -> None:
+        e = self.editor
+        self.deleted = False
+        e.rebind(new_id)
+        self.notice.show_notice("info", "Saved as a new record. The deleted record stays "
+                                        "deleted.")
+        self.replaced.emit(old, new_id)
+        record_watch().notify(new_id, e)
+        e.runner.run_op(on_worker(e.api, "evidence", "load"), new_id) \
+            .on_success(e.guarded(self._rebase)).on_failure(e.guarded(e.show_failure))
+
+    def _rebase(self, form: EvidenceForm) -> None:
+        """The new record as stored; what it could not hold yet (a half-typed date) is
+        still in its input and goes out with the next autosave."""
+        e = self.editor
+        if form.evidence_id != e.evidence_id:
+            return
+        self.base = self._full(form.editor_values())
+        e.took_form(form)
+        e.autosaver.release()
+        for name, text in e.current_values().items():
+            if text != self.base.get(name, text):
+                e.autosaver.changed(name, text)
+
+    def closing(self) -> None:
+        """The editor closes: typing for a deleted record goes into a new record."""
+        e = self.editor
+        if not self.deleted:
+            return
+        values = e.autosaver.take_pending()
+        if values:
+            e.runner.run_op(on_worker(e.api, "evidence", "save_as_new"), e.evidence_id,
+                            {**e.current_values(), **values}) \
+                .on_success(lambda new_id: record_watch().notify(new_id))
