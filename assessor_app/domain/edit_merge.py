@@ -111,6 +111,13 @@ def flatten(values: Mapping[str, Any], nested: tuple[str, ...]) -> dict[str, Any
     return out
 
 
+def align(*maps: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Copies of ``maps`` that all have every key any of them has (missing ones as None):
+    a key one side lacks (no judgement for that standard yet) is an empty value there."""
+    keys = dict.fromkeys(k for m in maps for k in m)
+    return [{k: m.get(k) for k in keys} for m in maps]
+
+
 def unflatten(values: Mapping[str, Any], nested: tuple[str, ...]) -> dict[str, Any]:
     """The inverse of ``flatten`` (a nested dict with no entries comes back empty)."""
     out: dict[str, Any] = {name: {} for name in nested}

@@ -10,77 +10,20 @@ happened. Set ASSESSOR_APP_SCREENSHOT_DIR to keep screenshots of the notices.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import pytest
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMainWindow, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from assessor_app.app import AppContext
 from assessor_app.store.models import Evidence, Observation
-from assessor_app.ui.sync_ui import SyncUi
 from assessor_app.ui.tasks import DbRunner
 from assessor_app.ui.views.evidence_editor import EvidenceEditor
-from tests.sync.devices import Devices, add_portfolio
+from tests.ui.laptops import Laptops, a_syncs, drain, laptops_fixture  # noqa: F401  (fixture)
 
 SLOW = 60_000  # an autosave delay no test waits for: typing stays unsaved until flushed
-
-
-@dataclass
-class Laptops:
-    a: AppContext  # the editor is open here
-    b: AppContext  # the assessor's other laptop
-    evidence_id: str
-    ui: SyncUi  # laptop A's sync, as the main window runs it
-
-    def b_writes(self, **fields: str) -> None:
-        self.b.evidence.autosave(self.evidence_id, fields)
-        self.b.sync.sync()
-
-    def b_deletes(self) -> None:
-        from assessor_app.store.base import utcnow
-
-        with self.b.database.uow("tester") as uow:
-            uow.session.get(Evidence, self.evidence_id).deleted_at = utcnow()
-            uow.commit()
-        self.b.sync.sync()
-
-    def notes(self, ctx: AppContext | None = None) -> str:
-        with (ctx or self.a).database.uow() as uow:
-            return uow.session.get(Observation, self.evidence_id).notes  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def laptops(live_server: Any, tmp_path: Path, qtbot: QtBot, runner: DbRunner) -> Iterator[Laptops]:
-    server = live_server("sqlite")
-    server.add_user("Fictional Assessor", "assessor")
-    devices = Devices(tmp_path / "devices")
-    a = devices.enrolled("a", server, "Fictional Assessor")
-    b = devices.enrolled("b", server, "Fictional Assessor")
-    evidence_id = add_portfolio(a, evidence=1)["evidence"][0]
-    a.sync.sync()
-    b.sync.sync()
-    window = QMainWindow()
-    qtbot.addWidget(window)
-    ui = SyncUi(window, runner, refresh=lambda: None)
-    ui.set_api(a, first_delay_ms=3_600_000, interval_ms=3_600_000)
-    yield Laptops(a, b, evidence_id, ui)
-    ui.stop()
-    devices.close()
-
-
-def a_syncs(qtbot: QtBot, laptops: Laptops) -> None:
-    """Laptop A syncs in the background, as the app does, and the app hears it finish."""
-    controller = laptops.ui.controller
-    assert controller is not None
-    with qtbot.waitSignal(controller.sync_finished, timeout=30_000):
-        if not controller.sync_now():  # the state is read first, then it syncs
-            controller.refresh_status(then_schedule=0)
 
 
 def open_editor(qtbot: QtBot, runner: DbRunner, ctx: AppContext, evidence_id: str,
@@ -103,14 +46,6 @@ def type_at_end(qtbot: QtBot, box: QPlainTextEdit, text: str) -> None:
     box.setFocus()
     box.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(box, text)
-
-
-def drain(qtbot: QtBot, runner: DbRunner) -> None:
-    """Wait until every DB op queued so far has run and reported back (one DB thread, in
-    order): an editor's read of its record after a sync has been taken in."""
-    done: list[bool] = []
-    runner.run_op(lambda: None).on_success(lambda _r: done.append(True))
-    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
 
 
 def flush(qtbot: QtBot, editor: EvidenceEditor) -> None:
@@ -287,3 +222,32 @@ def test_closing_the_editor_of_a_deleted_record_saves_the_typing_as_a_new_record
                 .where(Evidence.deleted_at.is_(None))))
 
     qtbot.waitUntil(saved_as_new, timeout=10_000)
+
+
+def test_two_editors_of_one_record_in_one_app_never_write_over_each_other(
+        qtbot: QtBot, runner: DbRunner, laptops: Laptops) -> None:
+    first = open_editor(qtbot, runner, laptops.a, laptops.evidence_id)
+    second = open_editor(qtbot, runner, laptops.a, laptops.evidence_id, delay_ms=SLOW)
+    type_at_end(qtbot, notes_box(first), " From the first window.")
+    qtbot.waitUntil(lambda: first.autosaver.clean and laptops.notes().endswith("window."),
+                    timeout=10_000)
+    # the other window, untouched, shows it in place
+    qtbot.waitUntil(lambda: notes_box(second).toPlainText().endswith("first window."),
+                    timeout=10_000)
+    assert second.live.notice.label.text().startswith(
+        "Updated in another window on this computer at ")
+    # typing in both: the first window saves, the second's typing stays and then both are kept
+    type_at_end(qtbot, notes_box(second), " Second.")
+    type_at_end(qtbot, notes_box(first), " First again.")
+    qtbot.waitUntil(lambda: first.autosaver.clean and laptops.notes().endswith("again."),
+                    timeout=10_000)
+    drain(qtbot, runner)
+    assert notes_box(second).toPlainText() == "Notes of visit 1 From the first window. Second."
+    flush(qtbot, second)
+    assert laptops.notes() == "Notes of visit 1 From the first window. Second."
+    assert [(c.kept_value, c.other_value) for c in laptops.a.sync.conflicts()] == [
+        ("Notes of visit 1 From the first window. Second.",
+         "Notes of visit 1 From the first window. First again.")]
+    # and the first window, which typed nothing since, now shows the record as it is
+    qtbot.waitUntil(lambda: notes_box(first).toPlainText().endswith("Second."), timeout=10_000)
+    qtbot.waitUntil(lambda: first.live.notice.tone == "conflict", timeout=10_000)
