@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessor_app.domain.catalogue import Catalogue
-from assessor_app.domain.edit_merge import RecordChange, merge_edit
+from assessor_app.domain.edit_merge import RecordChange, align, merge_edit
 from assessor_app.domain.enums import KIND_SHORT, EvidenceKind
 from assessor_app.domain.evidence_forms import (
     AutosaveResult,
@@ -251,38 +251,63 @@ class EvidenceService:
                       for r in evidence_repo.live_links(session, evidence_id))
         return EvidenceLinks(evidence_id, status or "draft", frameworks, links)
 
-    def set_links(self, evidence_id: str, links: Sequence[StandardLinkDTO]) -> EvidenceLinks:
+    def set_links(self, evidence_id: str, links: Sequence[StandardLinkDTO],
+                  base: Sequence[StandardLinkDTO] | None = None) -> EvidenceLinks:
         """Replace the evidence's links with ``links`` (added, removed → tombstoned, comments
         and strengths updated).
 
         Refused, like autosave, when the record is final or signed; a link to a statement
-        not in the enrolment's frameworks is refused too.
+        not in the enrolment's frameworks is refused too. ``base``: the links the editor
+        showed. Then only what the editor changed is applied, so links another device
+        added, removed or commented meanwhile stay; where both changed one link, the
+        editor's version is kept and the other in a conflict row.
         """
         with self._db.uow(actor="assessor") as uow:
-            status = evidence_repo.status(uow.session, evidence_id)
+            s = uow.session
+            status = evidence_repo.status(s, evidence_id)
             if status is None:
-                raise NotFound(*_GONE)
+                raise _gone(s, evidence_id)
             if status != "draft":
                 raise UsageError("This record is final, so its standards were not changed.",
                                  "Choose Edit again to correct it.")
-            current = self._links(uow.session, evidence_id)
+            current = self._links(s, evidence_id)
             versions = {fw.id: fw.version for fw in current.frameworks}
             known = {(fw.id, st.code) for fw in current.frameworks for st in fw.statements}
-            wanted: dict[tuple[str, str], tuple[str, str, int]] = {}
-            for link in links:
-                key = (link.framework_id, link.statement_code)
-                if key not in known:
-                    raise UsageError(f"{link.statement_code} is not a statement of this "
-                                     "practitioner's frameworks.")
-                if link.strength not in STRENGTHS:
-                    raise UsageError(f"Strength {link.strength} is not one of 1 (some), "
-                                     "2 (clear) or 3 (strong evidence).")
-                wanted[key] = (link.framework_version or versions[link.framework_id],
-                               link.comment.strip()[:500], link.strength)
-            evidence_repo.replace_links(uow.session, evidence_id, wanted)
-            result = self._links(uow.session, evidence_id)
+            wanted = self._wanted(links, known, versions)
+            conflicts: list[tuple[tuple[str, str], str, object, object, object]] = []
+            if base is not None:
+                wanted, conflicts = _merge_links(self._wanted(base, None, versions), {
+                    (x.framework_id, x.statement_code): (x.framework_version, x.comment,
+                                                         x.strength) for x in current.links},
+                    wanted)
+            change = edit_conflicts.last_change(s, evidence_repo.link_rows(s, evidence_id)) \
+                if conflicts else RecordChange()
+            evidence_repo.replace_links(s, evidence_id, wanted)
+            for key, field, mine, theirs, was in conflicts:
+                row_id = evidence_repo.link_row_id(s, evidence_id, key)
+                if row_id is not None:
+                    edit_conflicts.add(s, "standard_link", row_id, field, kept=mine,
+                                       other=theirs, base=was, source=change)
+            result = self._links(s, evidence_id)
             uow.commit()
         return result
+
+    @staticmethod
+    def _wanted(links: Sequence[StandardLinkDTO], known: set[tuple[str, str]] | None,
+                versions: dict[str, str]) -> dict[tuple[str, str], tuple[str, str, int]]:
+        """{(framework, code): (version, comment, strength)}; checked when ``known`` is given."""
+        wanted: dict[tuple[str, str], tuple[str, str, int]] = {}
+        for link in links:
+            key = (link.framework_id, link.statement_code)
+            if known is not None and key not in known:
+                raise UsageError(f"{link.statement_code} is not a statement of this "
+                                 "practitioner's frameworks.")
+            if known is not None and link.strength not in STRENGTHS:
+                raise UsageError(f"Strength {link.strength} is not one of 1 (some), "
+                                 "2 (clear) or 3 (strong evidence).")
+            wanted[key] = (link.framework_version or versions.get(link.framework_id, ""),
+                           link.comment.strip()[:500], link.strength)
+        return wanted
 
     def finalise(self, evidence_id: str) -> EvidenceForm:
         """Mark final; UsageError listing the empty required fields."""
@@ -323,3 +348,38 @@ def _valid(name: str, text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_Link = tuple[str, str, int]  # (framework version, comment, strength)
+
+
+def _merge_links(base: dict[tuple[str, str], _Link], stored: dict[tuple[str, str], _Link],
+                 mine: dict[tuple[str, str], _Link]
+                 ) -> tuple[dict[tuple[str, str], _Link],
+                            list[tuple[tuple[str, str], str, object, object, object]]]:
+    """The links to keep when the editor changed ``base`` into ``mine`` and the store holds
+    ``stored`` (``domain.edit_merge`` per link, by comment and strength), and the conflicts:
+    (link, field, mine, theirs, base) with field "comment", "strength" or "_deleted"."""
+    def view(links: dict[tuple[str, str], _Link]) -> dict[str, object]:
+        return {f"{fw}\x1f{code}": (v[1], v[2]) for (fw, code), v in links.items()}
+
+    was, now, new = align(view(base), view(stored), view(mine))
+    merged = merge_edit(was, now, new)
+    keys = {f"{fw}\x1f{code}": (fw, code) for fw, code in (*base, *stored, *mine)}
+    out: dict[tuple[str, str], _Link] = {}
+    for name, value in {**now, **merged.write}.items():
+        if value is not None:
+            key = keys[name]
+            version = (mine.get(key) or stored.get(key) or base[key])[0]
+            out[key] = (version, *value)  # type: ignore[misc]
+    conflicts: list[tuple[tuple[str, str], str, object, object, object]] = []
+    for c in merged.conflicts:
+        key = keys[c.field]
+        if c.mine is None or c.theirs is None:  # removed on one side, changed on the other
+            conflicts.append((key, "_deleted", c.mine is None, c.theirs is None, False))
+            continue
+        for i, field in ((0, "comment"), (1, "strength")):
+            if c.mine[i] != c.theirs[i]:  # type: ignore[index]
+                conflicts.append((key, field, c.mine[i], c.theirs[i],  # type: ignore[index]
+                                  c.base[i] if c.base is not None else None))  # type: ignore[index]
+    return out, conflicts

@@ -209,6 +209,22 @@ def live_links(session: Session, evidence_id: str) -> list[StandardLink]:
         .order_by(StandardLink.framework_id, StandardLink.statement_code)))
 
 
+def link_rows(session: Session, evidence_id: str) -> list[StandardLink]:
+    """Every link row of the evidence, tombstones included (who changed them last)."""
+    return list(session.scalars(select(StandardLink).where(
+        StandardLink.evidence_id == evidence_id)))
+
+
+def link_row_id(session: Session, evidence_id: str, key: tuple[str, str]) -> str | None:
+    """The row of one link: the live one, else the most recently removed."""
+    rows = [r for r in link_rows(session, evidence_id)
+            if (r.framework_id, r.statement_code) == key]
+    live = [r for r in rows if r.deleted_at is None]
+    if live:
+        return live[0].id
+    return max(rows, key=lambda r: r.deleted_at.isoformat()[:19]).id if rows else None
+
+
 def replace_links(session: Session, evidence_id: str,
                   wanted: dict[tuple[str, str], tuple[str, str, int]]) -> None:
     """Make the live links exactly ``wanted`` ({(framework, code): (version, comment, strength)}).

@@ -18,6 +18,7 @@ import pytest
 
 from assessor_app.app import AppContext
 from assessor_app.errors import NotFound, RecordDeleted
+from assessor_app.services.evidence import StandardLinkDTO
 from assessor_app.store.base import utcnow
 from assessor_app.store.models import Evidence, Observation
 from tests.sync.devices import Devices, add_portfolio
@@ -205,3 +206,43 @@ def test_criteria_answers_conflict_one_criterion_at_a_time(pair: Pair) -> None:
     a.sync.resolve(c.id, "other")  # B's answer for that criterion; the others stay
     assert a.evidence.load(eid).criteria == {"child_views_recorded": "partly",
                                              "outcomes_clear": "met"}
+
+
+def _link(code: str, comment: str = "", strength: int = 1) -> StandardLinkDTO:
+    return StandardLinkDTO("pcf", code, comment, "2018", strength)
+
+
+def _links(ctx: AppContext, eid: str) -> dict[str, tuple[str, int]]:
+    return {x.statement_code: (x.comment, x.strength) for x in ctx.evidence.links(eid).links
+            if x.framework_id == "pcf" and x.statement_code.isdigit()}
+
+
+def test_standards_links_changed_on_the_other_laptop_are_kept(pair: Pair) -> None:
+    a, b, eid = pair.a, pair.b, pair.evidence_id
+    b.evidence.set_links(eid, [_link("1", "From B."), _link("2")])
+    pair.both_sync()
+    shown = [x for x in a.evidence.links(eid).links if x.statement_code.isdigit()]
+    # meanwhile B comments on 1, adds 3 and removes 2
+    b.evidence.set_links(eid, [_link("1", "From B, more."), _link("3", "B added this.")])
+    b.sync.sync()
+    a.sync.sync()
+    # A's picker still shows 1 and 2; the person ticks 4
+    a.evidence.set_links(eid, [*shown, _link("4", "A ticked this.")], base=shown)
+    assert _links(a, eid) == {"1": ("From B, more.", 1), "3": ("B added this.", 1),
+                              "4": ("A ticked this.", 1)}
+    assert a.sync.conflicts() == []
+
+
+def test_a_link_comment_changed_on_both_laptops_keeps_both(pair: Pair) -> None:
+    a, b, eid = pair.a, pair.b, pair.evidence_id
+    a.evidence.set_links(eid, [_link("1", "First comment.")])
+    pair.both_sync()
+    shown = [x for x in a.evidence.links(eid).links if x.statement_code.isdigit()]
+    b.evidence.set_links(eid, [_link("1", "B's comment.", 2)])
+    b.sync.sync()
+    a.sync.sync()
+    a.evidence.set_links(eid, [_link("1", "A's comment.", 2)], base=shown)
+    assert _links(a, eid) == {"1": ("A's comment.", 2)}
+    [c] = a.sync.conflicts()
+    assert (c.entity, c.field, c.kept_value, c.other_value) == (
+        "standard_link", "comment", "A's comment.", "B's comment.")

@@ -41,6 +41,7 @@ from assessor_app.ui.views.evidence_inputs import (
     make_input,
     set_text,
 )
+from assessor_app.ui.views.evidence_links import EvidenceLinks
 from assessor_app.ui.views.evidence_live import EvidenceLive
 from assessor_app.ui.views.feedback_fields import feedback_extras, ratings_text
 from assessor_app.ui.views.live_fields import replace_text
@@ -53,7 +54,7 @@ from assessor_app.ui.widgets.standards_picker import StandardsPicker
 STATUS_TEXT = {"draft": "Draft", "final": "Final", "signed": "Signed"}
 
 
-class EvidenceEditor(QWidget):
+class EvidenceEditor(EvidenceLinks, QWidget):
     loaded = Signal()
     saved = Signal()  # an autosave has been committed
     finalised = Signal()
@@ -144,6 +145,7 @@ class EvidenceEditor(QWidget):
         self._links_timer.setInterval(400 if delay_ms is None else max(delay_ms, 0))
         self._links_timer.timeout.connect(self.save_links)
         self.links_loaded = False
+        self.links_base: list[tuple[str, str, str, str, int]] = []  # as loaded or last saved
         self.attachments_heading = QLabel("Attachments", self.form_widget)
         self.attachments_heading.setFont(bold_font())
         self.attachments = AttachmentsPanel(runner, api, evidence_id, self.form_widget)
@@ -343,46 +345,6 @@ class EvidenceEditor(QWidget):
                 self.save_label.setText(f"{self.autosaver.status}; not yet valid, not saved: "
                                         + ", ".join(labels))
         self.saved.emit()
-
-    # -- standards links ------------------------------------------------------
-    def load_links(self) -> None:
-        self._runner.run_op(on_worker(self._api, "evidence", "links"), self.evidence_id) \
-            .on_success(self._guarded(self._on_links)).on_failure(self._guarded(self._on_failure))
-
-    def _on_links(self, data: Any) -> None:
-        self.picker.set_data(data)
-        self.picker.set_editable(self.form is None or self.form.status == "draft")
-        self.links_loaded = True
-
-    def _links_changed(self) -> None:
-        self.save_label.setText("Standards: saving…")
-        self._links_timer.start()
-
-    def save_links(self) -> None:
-        """Replace the evidence's links with the picker's ticks (on the DB thread)."""
-        self._links_timer.stop()
-        set_links = on_worker(self._api, "evidence", "set_links")
-        rows = self.picker.links()  # plain tuples: nothing on the worker touches a widget
-
-        def save(evidence_id: str) -> Any:  # runs on the DB thread
-            from assessor_app.services.evidence import StandardLinkDTO
-
-            return set_links(evidence_id, [StandardLinkDTO(fw, code, comment, version, strength)
-                                           for fw, version, code, comment, strength in rows])
-
-        self._runner.run_op(save, self.evidence_id) \
-            .on_success(self._guarded(self._on_links_saved)) \
-            .on_failure(self._guarded(self._on_failure))
-
-    def _on_links_saved(self, _data: Any) -> None:
-        n = len(self.picker.links())
-        self.save_label.setText(f"Standards saved ({n} linked)")
-        self.links_saved.emit()
-        self.finalised.emit()  # the signal the page refreshes on: coverage shows the change
-
-    def flush_links(self) -> None:
-        if self._links_timer.isActive():
-            self.save_links()
 
     # -- final ----------------------------------------------------------------
     def mark_final(self) -> None:

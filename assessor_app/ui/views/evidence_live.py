@@ -119,6 +119,8 @@ class EvidenceLive(QObject):
         self.base = result.base
         e.show_values(result.show)
         e.took_form(form)
+        if e.links_loaded and e.links_idle():
+            e.load_links()  # links ticked or commented elsewhere show too
         if was_deleted:
             self.notice.hide()
             e.autosaver.release()
