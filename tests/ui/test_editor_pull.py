@@ -251,3 +251,22 @@ def test_two_editors_of_one_record_in_one_app_never_write_over_each_other(
     # and the first window, which typed nothing since, now shows the record as it is
     qtbot.waitUntil(lambda: notes_box(first).toPlainText().endswith("Second."), timeout=10_000)
     qtbot.waitUntil(lambda: first.live.notice.tone == "conflict", timeout=10_000)
+
+
+def test_links_ticked_on_the_other_laptop_show_and_survive_a_tick_here(
+        qtbot: QtBot, runner: DbRunner, laptops: Laptops) -> None:
+    from assessor_app.services.evidence import StandardLinkDTO
+
+    editor = open_editor(qtbot, runner, laptops.a, laptops.evidence_id)
+    qtbot.waitUntil(lambda: editor.links_loaded, timeout=10_000)
+    laptops.b.evidence.set_links(laptops.evidence_id,
+                                 [StandardLinkDTO("pcf", "3", "Linked on B.", "2018", 2)])
+    laptops.b.sync.sync()
+    a_syncs(qtbot, laptops)
+    qtbot.waitUntil(lambda: editor.picker.is_checked(("pcf", "3")), timeout=10_000)
+    assert editor.picker.comments[("pcf", "3")].text() == "Linked on B."
+    with qtbot.waitSignal(editor.links_saved, timeout=10_000):
+        editor.picker.set_checked(("pcf", "4"), True)
+    linked = {(x.statement_code, x.comment)
+              for x in laptops.a.evidence.links(laptops.evidence_id).links}
+    assert {("3", "Linked on B."), ("4", "")} <= linked

@@ -215,3 +215,30 @@ def test_typing_while_an_assessment_save_is_on_its_way_is_kept(
     stored = laptops.a.assessment.get(laptops.enrolment_id)
     assert stored is not None
     assert stored.data.strengths == "First strengths. Typed after clicking Save."
+
+
+def test_a_review_deleted_on_the_other_laptop_keeps_the_typing_and_saves_it_anew(
+        qtbot: QtBot, runner: DbRunner, laptops: Laptops) -> None:
+    from assessor_app.store.base import utcnow
+    from assessor_app.store.models import Review
+
+    review_id = review_on_both(laptops)
+    editor = open_review(qtbot, runner, laptops)
+    type_at_end(qtbot, editor.reasons, " Typed as it was deleted.")
+    with laptops.b.database.uow("tester") as uow:
+        uow.session.get(Review, review_id).deleted_at = utcnow()
+        uow.commit()
+    laptops.b.sync.sync()
+    a_syncs(qtbot, laptops)
+    window_refreshes(qtbot, editor, laptops.enrolment_id)
+    assert editor.reasons.toPlainText() == "First reasons. Typed as it was deleted."
+    notice = editor.live.notice
+    assert notice.tone == "deleted" and notice.label.text().startswith(
+        "This review was deleted on another device.")
+    with qtbot.waitSignal(editor.saved, timeout=10_000):
+        notice.buttons[0].click()  # Save it as a new review
+    [review] = laptops.a.reviews.list_reviews(laptops.enrolment_id)
+    assert review.id != review_id
+    assert review.data.reasons == "First reasons. Typed as it was deleted."
+    assert review.data.pdp == "First PDP."
+    assert notice.tone == "info" and notice.label.text().startswith("Saved as a new review.")

@@ -9,7 +9,7 @@ the editor in step without writing over anyone's words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from assessor_app.domain.enums import KIND_LABELS, EvidenceKind
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm
-from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.ui.tasks import DbRunner, on_worker
 from assessor_app.ui.views.editor_focus import bold_font, layout_focus_order, name_popups, set_chain
 from assessor_app.ui.views.evidence_inputs import (
@@ -44,7 +43,6 @@ from assessor_app.ui.views.evidence_inputs import (
 from assessor_app.ui.views.evidence_links import EvidenceLinks
 from assessor_app.ui.views.evidence_live import EvidenceLive
 from assessor_app.ui.views.feedback_fields import feedback_extras, ratings_text
-from assessor_app.ui.views.live_fields import replace_text
 from assessor_app.ui.views.review_criteria_fields import CriteriaRows, review_criteria_rows
 from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
 from assessor_app.ui.widgets.autosave import Autosaver, freeze_long_lived
@@ -73,7 +71,7 @@ class EvidenceEditor(EvidenceLinks, QWidget):
         self.inputs: dict[str, QWidget] = {}
         self.privacy: dict[str, PrivacyHighlighter] = {}  # likely names, dates of birth, ...
         self.criteria = CriteriaRows()  # record review: one row of choices per criterion
-        self._showing = False  # values from the store are being put in: not typing
+        self.showing = False  # values from the store are being put in: not typing
         save = on_worker(api, "evidence", "autosave")
         target = self._target = [evidence_id]  # "save as new" moves the editor to another id
 
@@ -279,44 +277,14 @@ class EvidenceEditor(EvidenceLinks, QWidget):
                                  f" · Stage: {stage}")
 
     def _changed(self, name: str) -> None:
-        if not self._showing:
+        if not self.showing:
             self.autosaver.changed(name, input_text(self.inputs[name]))
 
     def _answered(self, name: str, value: str) -> None:
-        if not self._showing:
+        if not self.showing:
             self.autosaver.changed(name, value)
 
     # -- the record changing elsewhere (EvidenceLive) ---------------------------
-    def current_values(self) -> dict[str, str]:
-        """What the inputs hold now, criteria answers included ("" when unanswered)."""
-        out = {name: input_text(w) for name, w in self.inputs.items()}
-        answers = self.criteria.answers()
-        out.update((CRITERION_PREFIX + cid, answers.get(cid, "")) for cid in self.criteria.buttons)
-        return out
-
-    def field_labels(self, names: Iterable[str]) -> str:
-        """"Notes, Date": the labels of these fields, as the form shows them."""
-        out = []
-        for name in names:
-            if name.startswith(CRITERION_PREFIX):
-                cid = name[len(CRITERION_PREFIX):]
-                out.append(self.criteria.labels.get(cid, cid.replace("_", " ")))
-            elif name in self.inputs:
-                out.append(self.inputs[name].accessibleName())
-        return ", ".join(dict.fromkeys(out))
-
-    def show_values(self, values: dict[str, str]) -> None:
-        """Put values that arrived from elsewhere in place (not saved back: they are stored)."""
-        self._showing = True
-        try:
-            for name, text in values.items():
-                if name.startswith(CRITERION_PREFIX):
-                    self.criteria.choose(name[len(CRITERION_PREFIX):], text)
-                elif name in self.inputs:
-                    replace_text(self.inputs[name], text)
-        finally:
-            self._showing = False
-
     def took_form(self, form: EvidenceForm) -> None:
         """The record as read again: its status (final elsewhere?), stage and ratings."""
         if self.form is None:

@@ -23,10 +23,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from assessor_app.domain.edit_merge import reconcile
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm
+from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.errors import RecordDeleted
 from assessor_app.ui.record_watch import record_watch
 from assessor_app.ui.tasks import Op, on_worker
-from assessor_app.ui.views.live_fields import conflict_words, updated_words
+from assessor_app.ui.views.evidence_inputs import input_text
+from assessor_app.ui.views.live_fields import conflict_words, replace_text, updated_words
 from assessor_app.ui.widgets.notice_bar import NoticeBar
 
 if TYPE_CHECKING:
@@ -49,12 +51,43 @@ class EvidenceLive(QObject):
         record_watch().changed.connect(self._on_watch)
         editor.autosaver.failed.connect(self._on_save_failed)
 
+    # -- the editor's inputs ----------------------------------------------------------------
+    def current_values(self) -> dict[str, str]:
+        """What the inputs hold now, criteria answers included ("" when unanswered)."""
+        e = self.editor
+        out = {name: input_text(w) for name, w in e.inputs.items()}
+        answers = e.criteria.answers()
+        out.update((CRITERION_PREFIX + cid, answers.get(cid, "")) for cid in e.criteria.buttons)
+        return out
+
+    def field_labels(self, names: Iterable[str]) -> str:
+        """"Notes, Date": the labels of these fields, as the form shows them."""
+        e, out = self.editor, []
+        for name in names:
+            if name.startswith(CRITERION_PREFIX):
+                cid = name[len(CRITERION_PREFIX):]
+                out.append(e.criteria.labels.get(cid, cid.replace("_", " ")))
+            elif name in e.inputs:
+                out.append(e.inputs[name].accessibleName())
+        return ", ".join(dict.fromkeys(out))
+
+    def show_values(self, values: dict[str, str]) -> None:
+        """Put values that arrived from elsewhere in place (not saved back: they are stored)."""
+        e = self.editor
+        e.showing = True
+        try:
+            for name, text in values.items():
+                if name.startswith(CRITERION_PREFIX):
+                    e.criteria.choose(name[len(CRITERION_PREFIX):], text)
+                elif name in e.inputs:
+                    replace_text(e.inputs[name], text)
+        finally:
+            e.showing = False
+
     # -- the base --------------------------------------------------------------------------
     def _full(self, values: dict[str, str]) -> dict[str, str]:
         """Every criterion the editor shows, unanswered ones as "" (so a cleared or a new
         answer is a change like any other)."""
-        from assessor_app.domain.record_review import CRITERION_PREFIX
-
         out = {CRITERION_PREFIX + cid: "" for cid in self.editor.criteria.buttons}
         out.update(values)
         return out
@@ -113,11 +146,11 @@ class EvidenceLive(QObject):
             self._done()
             return
         stored = self._full(form.editor_values())
-        current = e.current_values()
+        current = self.current_values()
         busy = frozenset(n for n in stored if e.autosaver.busy_with(n))
         result = reconcile(self.base, stored, current, busy)
         self.base = result.base
-        e.show_values(result.show)
+        self.show_values(result.show)
         e.took_form(form)
         if e.links_loaded and e.links_idle():
             e.load_links()  # links ticked or commented elsewhere show too
@@ -130,7 +163,7 @@ class EvidenceLive(QObject):
                 self._show_conflicts(None, form.conflicts)
         elif result.show:
             self.notice.show_notice("info", updated_words(form.change,
-                                                          e.field_labels(result.show)))
+                                                          self.field_labels(result.show)))
         elif showing_conflict:
             self.notice.hide()  # resolved (here or on another device)
         self._done()
@@ -144,7 +177,7 @@ class EvidenceLive(QObject):
 
     # -- conflicts --------------------------------------------------------------------------
     def _show_conflicts(self, change: Any, fields: Iterable[str]) -> None:
-        words = conflict_words(change, self.editor.field_labels(fields))
+        words = conflict_words(change, self.field_labels(fields))
         self.notice.show_notice("conflict", words, (
             ("&Review…", "Review the two versions", self.open_conflicts),))
 
@@ -191,7 +224,7 @@ class EvidenceLive(QObject):
         """The editor's text goes into a new record of the same kind; the editor then edits
         that one (the deleted record stays deleted)."""
         e = self.editor
-        values = {**e.current_values(), **e.autosaver.take_pending()}
+        values = {**self.current_values(), **e.autosaver.take_pending()}
         old = e.evidence_id
         e.runner.run_op(on_worker(e.api, "evidence", "save_as_new"), old, values) \
             .on_success(e.guarded(lambda new_id: self._on_saved_as_new(old, new_id, values))) \
@@ -217,7 +250,7 @@ class EvidenceLive(QObject):
         self.base = self._full(form.editor_values())
         e.took_form(form)
         e.autosaver.release()
-        for name, text in e.current_values().items():
+        for name, text in self.current_values().items():
             if text != self.base.get(name, text):
                 e.autosaver.changed(name, text)
 
@@ -229,5 +262,5 @@ class EvidenceLive(QObject):
         values = e.autosaver.take_pending()
         if values:
             e.runner.run_op(on_worker(e.api, "evidence", "save_as_new"), e.evidence_id,
-                            {**e.current_values(), **values}) \
+                            {**self.current_values(), **values}) \
                 .on_success(lambda new_id: record_watch().notify(new_id))

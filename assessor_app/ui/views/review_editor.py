@@ -58,10 +58,10 @@ from assessor_app.ui.views.editor_parts import (
     text_box,
 )
 from assessor_app.ui.views.form_live import FormLive
-from assessor_app.ui.views.review_live import field_labels, show_review_fields
+from assessor_app.ui.views.review_live import ReviewLive
 
 
-class ReviewEditor(QWidget):
+class ReviewEditor(ReviewLive, QWidget):
     """Pick a review point, record the meeting, save it as a draft or mark it final."""
 
     data_loaded = Signal()
@@ -82,8 +82,8 @@ class ReviewEditor(QWidget):
         self._prefilled: dict[str, str] = {}  # field → text filled in from the summary
         self._summary_op: Op | None = None
         self._ops = PendingOps(self)
-        self.live = FormLive(self, current=lambda: review_fields(self.current_input()),
-                             show=self._show_fields, labels=self._labels)
+        self.live = FormLive(self, current=self._current_fields, show=self._show_fields,
+                             labels=self._labels)
         self._build()
         record_watch().changed.connect(self._on_watch)
 
@@ -201,14 +201,6 @@ class ReviewEditor(QWidget):
         op.on_success(lambda d: self._on_data(d, review_point_id)).on_failure(self._on_failure)
         return self._ops.track(op)
 
-    def _on_watch(self, record_id: str, origin: object) -> None:
-        """A sync or a resolved conflict may have changed the review shown: read it again."""
-        import shiboken6
-
-        if (shiboken6.isValid(self) and origin is not self and self.data is not None
-                and (not record_id or record_id == self._review_id)):
-            self.load(self._enrolment_id, self.current_point() or None)
-
     def _on_data(self, data: ReviewEditorData, point_id: str | None) -> None:
         again = (self.data is not None and self.data.enrolment_id == data.enrolment_id
                  and self.live.base is not None)
@@ -279,32 +271,6 @@ class ReviewEditor(QWidget):
         self._show_status(rec)
         self.live.shown(review_fields(data), rec.conflicts if rec else ())
         self._request_summary()
-
-    def _take_in(self) -> None:
-        """The point shown, read again: what changed elsewhere shows where nothing is typed."""
-        assert self.data is not None
-        rec = self.data.review_for(self.current_point())
-        if rec is None:
-            if self._review_id is not None:  # deleted elsewhere; the form keeps the text
-                self._review_id = None
-                self.live.notice.show_notice(
-                    "deleted", "This review was deleted on another device. Your text is "
-                    "still here and nothing is lost.",
-                    (("Save it as a &new review", "Save the text as a new review",
-                      lambda: self.save(final=False)),), closable=False)
-            return
-        self._review_id = rec.id
-        self.live.take_in(review_fields(rec.data), rec.change, rec.conflicts)
-        self._set_locked(rec.locked)
-        self._show_status(rec)
-
-    def _labels(self, names: object) -> str:
-        return field_labels(names)  # type: ignore[arg-type]
-
-    def _show_fields(self, values: dict[str, object]) -> None:
-        """Put parts that changed elsewhere in place (the person had not touched them)."""
-        show_review_fields(self, values)
-        self._update_buttons()
 
     def _show_status(self, rec: ReviewRecord | None) -> None:
         if rec is None:
@@ -418,15 +384,14 @@ class ReviewEditor(QWidget):
         self._set_locked(rec.locked)
         if sent is not None and self.current_point() == rec.data.review_point_id:
             self.live.saved(sent, review_fields(rec.data), rec.conflicted_with, rec.conflicts)
+        if self.live.notice.isVisible() and self.live.notice.tone == "deleted":
+            self.live.notice.show_notice("info", "Saved as a new review. The deleted one "
+                                                 "stays deleted.")
         self.saved.emit(rec)
 
     def _on_failure(self, exc: BaseException) -> None:
         text = error_text(exc)
         self.message.setText(text)
         if isinstance(exc, RecordDeleted):  # deleted by a sync: the next save makes it anew
-            self._review_id = None
-            self.live.notice.show_notice(
-                "deleted", f"{exc.message} Your text is still here and nothing is lost.",
-                (("Save it as a &new review", "Save the text as a new review",
-                  lambda: self.save(final=False)),), closable=False)
+            self._show_deleted(exc.message)
         self.failed.emit(text)

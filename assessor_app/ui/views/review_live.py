@@ -1,13 +1,15 @@
-"""The review editor's parts as flat fields (``domain.review_fields``): their names in the
-notices, and putting a part that changed on another device into the form in place."""
+"""The review editor kept in step with its review while syncs run (``FormLive``): its parts
+as flat fields (``domain.review_fields``), their names in the notices, putting a part that
+changed on another device into the form in place, and a review deleted elsewhere."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from assessor_app.domain.review_dto import PARTIES, PARTY_LABELS
+from assessor_app.domain.review_dto import PARTIES, PARTY_LABELS, ReviewEditorData
 from assessor_app.domain.review_fields import review_fields, review_from_fields
+from assessor_app.ui.views.form_live import FormLive
 from assessor_app.ui.views.live_fields import replace_text
 
 if TYPE_CHECKING:
@@ -52,3 +54,68 @@ def show_review_fields(editor: ReviewEditor, values: dict[str, object]) -> None:
             party = name.split(".", 1)[1]
             if party in editor.signoffs:
                 editor.signoffs[party].set_value(data.signoffs.get(party), default_day)
+
+
+class ReviewLive:
+    """Mixed into ``ReviewEditor``: reading the review again after a sync, without losing
+    typing (``FormLive``), and a review deleted elsewhere while shown."""
+
+    data: ReviewEditorData | None
+    live: FormLive
+    _review_id: str | None
+    _enrolment_id: str
+    _prefilled: dict[str, str]
+
+    def _on_watch(self, record_id: str, origin: object) -> None:
+        """A sync or a resolved conflict may have changed the review shown: read it again."""
+        import shiboken6
+
+        e: Any = self
+        if (shiboken6.isValid(e) and origin is not self and self.data is not None
+                and (not record_id or record_id == self._review_id)):
+            e.load(self._enrolment_id, e.current_point() or None)
+
+    def _take_in(self) -> None:
+        """The point shown, read again: what changed elsewhere shows where nothing is typed."""
+        assert self.data is not None
+        e: Any = self
+        rec = self.data.review_for(e.current_point())
+        if rec is None:
+            if self._review_id is not None:  # deleted elsewhere; the form keeps the text
+                self._show_deleted("This review was deleted on another device.")
+            return
+        self._review_id = rec.id
+        self.live.take_in(review_fields(rec.data), rec.change, rec.conflicts)
+        e._set_locked(rec.locked)
+        e._show_status(rec)
+
+    def _labels(self, names: object) -> str:
+        return field_labels(names)  # type: ignore[arg-type]
+
+    def _current_fields(self) -> dict[str, object]:
+        """The form as flat fields; a check still holding the summary's automatic words
+        counts as untouched, so a person's text from another device replaces it."""
+        e: Any = self
+        flat = review_fields(e.current_input())
+        for key, name in (("supervision", "supervision_check"), ("workload", "workload_check")):
+            auto = self._prefilled.get(key, "").strip()
+            if auto and flat[name] == auto and self.live.base is not None:
+                flat[name] = self.live.base.get(name, "")
+        return flat
+
+    def _show_fields(self, values: dict[str, object]) -> None:
+        """Put parts that changed elsewhere in place (the person had not touched them)."""
+        for key, name in (("supervision", "supervision_check"), ("workload", "workload_check")):
+            if name in values:
+                self._prefilled.pop(key, None)  # a person's words now, not the summary's
+        e: Any = self
+        show_review_fields(e, values)
+        e._update_buttons()
+
+    def _show_deleted(self, what: str) -> None:
+        e: Any = self
+        self._review_id = None  # the next save records the form as a new review
+        self.live.notice.show_notice(
+            "deleted", f"{what} Your text is still here and nothing is lost.",
+            (("Save it as a &new review", "Save the text as a new review",
+              lambda: e.save(final=False)),), closable=False)
