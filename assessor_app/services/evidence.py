@@ -28,7 +28,7 @@ from assessor_app.domain.evidence_forms import (
     parse_date,
 )
 from assessor_app.domain.record_review import CRITERION_PREFIX
-from assessor_app.errors import NotFound, RecordDeleted, UsageError
+from assessor_app.errors import NotFound, RecordDeleted, RecordFinal, UsageError
 from assessor_app.services.record_review_criteria import default_criteria
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
 from assessor_app.store import edit_conflicts, evidence_repo, feedback_repo, queries
@@ -163,8 +163,9 @@ class EvidenceService:
             if status is None:
                 raise _gone(s, evidence_id)
             if status != "draft":
-                raise UsageError("This record is final, so it was not changed.",
-                                 "Choose Edit again to correct it.")
+                raise RecordFinal(f"This record is {status}, so it was not changed.",
+                                  "Choose Edit again to correct it." if status == "final"
+                                  else "A signed record cannot change.")
             found = evidence_repo.read(s, evidence_id)
             rows = evidence_repo.rows(s, evidence_id)
             if found is None or rows is None:
@@ -208,6 +209,34 @@ class EvidenceService:
                     detail.deleted_at = None
                 uow.commit()
         return self.load(evidence_id)
+
+    def keep_beside(self, evidence_id: str, fields: dict[str, str]) -> int:
+        """Typing that could not go into the record (it became final, or was signed, on
+        another device while the editor was open) kept as conflicts beside it: the record's
+        text stays and the typing is listed to compare and choose. Returns how many."""
+        with disk_errors("Your typing"), self._db.uow(actor="assessor") as uow:
+            s = uow.session
+            found = evidence_repo.read(s, evidence_id)
+            rows = evidence_repo.rows(s, evidence_id)
+            if found is None or rows is None:
+                raise _gone(s, evidence_id)
+            kind = found[0].kind
+            stored = {**found[1], **{CRITERION_PREFIX + k: v for k, v in
+                                     evidence_repo.criteria(s, evidence_id).items()}}
+            here = edit_conflicts.this_device(s)
+            n = 0
+            for name, text in fields.items():
+                if not _valid(name, text):
+                    continue
+                mine = evidence_repo.comparable(kind, name, text)
+                now = evidence_repo.comparable(kind, name, stored.get(name, ""))
+                if mine != now:
+                    table, row_id, column = evidence_repo.home(*rows, name)
+                    edit_conflicts.add(s, table, row_id, column, kept=now, other=mine,
+                                       base=None, source=here)
+                    n += 1
+            uow.commit()
+        return n
 
     def save_as_new(self, evidence_id: str, fields: dict[str, str]) -> str:
         """A new draft of the same kind, for the same practitioner, holding ``fields`` (an

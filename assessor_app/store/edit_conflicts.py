@@ -13,6 +13,7 @@ reads and resolves both.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -54,6 +55,13 @@ def _server_state(session: Session) -> dict[str, str]:
     return {k: str(v) for k, v in value.items() if isinstance(v, str)}
 
 
+def this_device(session: Session) -> RecordChange:
+    """A change made on this computer (its user and enrolled device name when known)."""
+    server = _server_state(session)
+    return RecordChange(server.get("user_name", ""), here=True,
+                        device=server.get("device_name") or "this computer")
+
+
 def last_change(session: Session, rows: Sequence[SyncMixin | None]) -> RecordChange:
     """Who made the newest change to these rows (a record and its detail row)."""
     live = [r for r in rows if r is not None]
@@ -62,9 +70,7 @@ def last_change(session: Session, rows: Sequence[SyncMixin | None]) -> RecordCha
     newest = max(live, key=lambda r: _utc(r.updated_at))
     if any(r.dirty for r in live):
         # a sync never writes over a row with unpushed edits: this computer changed it
-        server = _server_state(session)
-        return RecordChange(server.get("user_name", ""), here=True, at=newest.updated_at,
-                            device=server.get("device_name") or "this computer")
+        return replace(this_device(session), at=newest.updated_at)
     me, by = enrolled_user(session), newest.updated_by or ""
     if me and by == me:
         return RecordChange(me, yours=True, at=newest.updated_at)

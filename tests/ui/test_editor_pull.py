@@ -270,3 +270,48 @@ def test_links_ticked_on_the_other_laptop_show_and_survive_a_tick_here(
     linked = {(x.statement_code, x.comment)
               for x in laptops.a.evidence.links(laptops.evidence_id).links}
     assert {("3", "Linked on B."), ("4", "")} <= linked
+
+
+def b_marks_final(laptops: Laptops) -> None:
+    from assessor_app.domain.evidence_forms import form_for
+
+    needed = {f.name: "2026-10-01" if f.widget == "date" else "Filled in on B"
+              for f in form_for("observation") if f.required and f.name != "notes"}
+    laptops.b.evidence.autosave(laptops.evidence_id, needed)
+    laptops.b.evidence.finalise(laptops.evidence_id)
+    laptops.b.sync.sync()
+
+
+def test_a_record_marked_final_while_typing_can_be_edited_again_with_the_typing(
+        qtbot: QtBot, runner: DbRunner, laptops: Laptops) -> None:
+    editor = open_editor(qtbot, runner, laptops.a, laptops.evidence_id, delay_ms=SLOW)
+    type_at_end(qtbot, notes_box(editor), " Typed as B marked it final.")
+    b_marks_final(laptops)
+    a_syncs(qtbot, laptops)
+    editor.save_now()
+    notice = editor.live.notice
+    qtbot.waitUntil(lambda: notice.label.text().startswith("This record is now final"),
+                    timeout=10_000)
+    assert notes_box(editor).toPlainText() == "Notes of visit 1 Typed as B marked it final."
+    screenshot(editor, "editor-record-marked-final")
+    notice.buttons[0].click()  # Edit again
+    qtbot.waitUntil(lambda: laptops.notes().endswith("marked it final."), timeout=10_000)
+    assert laptops.a.evidence.load(laptops.evidence_id).status == "draft"
+
+
+def test_closing_the_editor_of_a_record_marked_final_keeps_the_typing_beside_it(
+        qtbot: QtBot, runner: DbRunner, laptops: Laptops) -> None:
+    editor = open_editor(qtbot, runner, laptops.a, laptops.evidence_id, delay_ms=SLOW)
+    type_at_end(qtbot, notes_box(editor), " Typed, then closed.")
+    b_marks_final(laptops)
+    a_syncs(qtbot, laptops)
+    editor.save_now()
+    qtbot.waitUntil(lambda: editor.save_label.text().startswith("Not saved yet"),
+                    timeout=10_000)
+    editor.close_editor()
+    editor.close()
+    qtbot.waitUntil(lambda: bool(laptops.a.sync.conflicts()), timeout=10_000)
+    [c] = laptops.a.sync.conflicts()
+    assert (c.field, c.kept_value, c.other_value) == (
+        "notes", "Notes of visit 1", "Notes of visit 1 Typed, then closed.")
+    assert laptops.a.evidence.load(laptops.evidence_id).status == "final"

@@ -11,7 +11,9 @@ saved it, a save found it had moved) the editor reads it again:
   version as a conflict ("… both versions are kept — Review…");
 - a record deleted meanwhile keeps the typing in the editor and offers to restore the
   record or save the text as a new record. Closing the editor then saves it as new, so
-  nothing typed is lost.
+  nothing typed is lost;
+- a record marked final (or signed) meanwhile keeps the typing too and offers to edit the
+  record again, or to keep the typing beside it as conflicts (also what closing does).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from assessor_app.domain.edit_merge import reconcile
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm
 from assessor_app.domain.record_review import CRITERION_PREFIX
-from assessor_app.errors import RecordDeleted
+from assessor_app.errors import RecordDeleted, RecordFinal
 from assessor_app.ui.record_watch import record_watch
 from assessor_app.ui.tasks import Op, on_worker
 from assessor_app.ui.views.evidence_inputs import input_text
@@ -44,6 +46,7 @@ class EvidenceLive(QObject):
         self.editor = editor
         self.base: dict[str, str] = {}
         self.deleted = False
+        self.final = False  # typing waits: the record became final elsewhere
         self.notice = NoticeBar(editor)
         self.conflicts_dialog: Any = None
         self._check_op: Op | None = None
@@ -173,6 +176,8 @@ class EvidenceLive(QObject):
         self._done()
         if isinstance(exc, RecordDeleted):
             self._show_deleted(exc)
+        else:
+            self.editor.show_failure(exc)
         self.checked.emit()
 
     # -- conflicts --------------------------------------------------------------------------
@@ -198,6 +203,63 @@ class EvidenceLive(QObject):
         if isinstance(exc, RecordDeleted):
             self.editor.autosaver.hold()
             self._show_deleted(exc)
+        elif isinstance(exc, RecordFinal):
+            self.editor.autosaver.hold()
+            self._show_final(exc)
+            self.check()  # the form shows the record's status
+
+    # -- a record marked final meanwhile ----------------------------------------------------
+    def _show_final(self, exc: RecordFinal) -> None:
+        self.final = True
+        actions: tuple[tuple[str, str, Any], ...] = (
+            ("&Keep my text beside it", "Keep your text beside the record, to compare",
+             self.keep_beside),)
+        state = "signed" if "signed" in exc.message else "final"
+        if state == "final":
+            actions = (("Edit again and &save my text", "Edit the record again and save your text",
+                        self.edit_again), *actions)
+        self.notice.show_notice(
+            "conflict", f"This record is now {state}, so your typing was not saved into it. "
+            "Your text is still here and nothing is lost.", actions, closable=False)
+
+    def edit_again(self) -> None:
+        e = self.editor
+        e.runner.run_op(on_worker(e.api, "evidence", "reopen"), e.evidence_id) \
+            .on_success(e.guarded(self._on_reopened)).on_failure(e.guarded(e.show_failure))
+
+    def _on_reopened(self, form: EvidenceForm) -> None:
+        self.final = False
+        self.editor.took_form(form)
+        self.notice.show_notice("info", "Back to draft: your text is being saved.")
+        self.editor.autosaver.release()
+
+    def keep_beside(self) -> None:
+        e = self.editor
+        values = e.autosaver.take_pending()
+        load = on_worker(e.api, "evidence", "load")
+        keep = on_worker(e.api, "evidence", "keep_beside")
+
+        def kept(evidence_id: str) -> EvidenceForm:  # DB thread: keep, then read back
+            keep(evidence_id, values)
+            return load(evidence_id)  # type: ignore[no-any-return]
+
+        e.runner.run_op(kept, e.evidence_id) \
+            .on_success(e.guarded(lambda form: self._on_kept_beside(form, values))) \
+            .on_failure(e.guarded(e.show_failure))
+
+    def _on_kept_beside(self, form: EvidenceForm, values: dict[str, str]) -> None:
+        """The typing is in conflict rows now: the inputs show the record's text again."""
+        e = self.editor
+        self.final = False
+        stored = self._full(form.editor_values())
+        self.show_values({k: stored.get(k, "") for k in values})
+        self.base = stored
+        e.took_form(form)
+        e.autosaver.release()
+        self.notice.show_notice(
+            "conflict", "Your text is kept beside the record: compare the two versions and "
+            "choose.", (("&Review…", "Review the two versions", self.open_conflicts),))
+        record_watch().notify(e.evidence_id, e)
 
     def _show_deleted(self, exc: RecordDeleted) -> None:
         self.deleted = True
@@ -255,12 +317,18 @@ class EvidenceLive(QObject):
                 e.autosaver.changed(name, text)
 
     def closing(self) -> None:
-        """The editor closes: typing for a deleted record goes into a new record."""
+        """The editor closes: typing for a deleted record goes into a new record, typing for
+        a record marked final elsewhere is kept beside it."""
         e = self.editor
-        if not self.deleted:
+        if not (self.deleted or self.final):
             return
         values = e.autosaver.take_pending()
-        if values:
+        if not values:
+            return
+        if self.deleted:
             e.runner.run_op(on_worker(e.api, "evidence", "save_as_new"), e.evidence_id,
                             {**self.current_values(), **values}) \
                 .on_success(lambda new_id: record_watch().notify(new_id))
+        else:
+            e.runner.run_op(on_worker(e.api, "evidence", "keep_beside"), e.evidence_id, values) \
+                .on_success(lambda _n: record_watch().notify())
