@@ -48,9 +48,6 @@ class AssessmentSigned(AppError):
     """The final assessment has been signed; it cannot change."""
 
 
-_clean = clean_assessment
-
-
 def with_sync_facts(session, rec: AssessmentRecord) -> AssessmentRecord:  # type: ignore[no-untyped-def]
     """The record with its open conflicts and who changed it last."""
     row = review_repo.assessment_row(session, rec.enrolment_id)
@@ -99,7 +96,7 @@ class AssessmentService:
         was shown; a field a sync changed meanwhile keeps the other value (untouched here)
         or becomes a conflict (changed in both: this text in the record, the other kept).
         """
-        data = _clean(data)
+        data = clean_assessment(data)
         with self._db.uow(actor="assessor") as uow:
             s = uow.session
             ctx = self._context(uow, enrolment_id, None)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessor_app.domain.catalogue import Catalogue
-from assessor_app.domain.edit_merge import RecordChange, align, merge_edit
+from assessor_app.domain.edit_merge import RecordChange, merge_edit
 from assessor_app.domain.enums import KIND_SHORT, EvidenceKind
 from assessor_app.domain.evidence_forms import (
     AutosaveResult,
@@ -29,6 +29,7 @@ from assessor_app.domain.evidence_forms import (
 )
 from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.errors import NotFound, RecordDeleted, RecordFinal, UsageError
+from assessor_app.services.link_merge import merge_links
 from assessor_app.services.record_review_criteria import default_criteria
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
 from assessor_app.store import edit_conflicts, evidence_repo, feedback_repo, queries
@@ -305,7 +306,7 @@ class EvidenceService:
             wanted = self._wanted(links, known, versions)
             conflicts: list[tuple[tuple[str, str], str, object, object, object]] = []
             if base is not None:
-                wanted, conflicts = _merge_links(self._wanted(base, None, versions), {
+                wanted, conflicts = merge_links(self._wanted(base, None, versions), {
                     (x.framework_id, x.statement_code): (x.framework_version, x.comment,
                                                          x.strength) for x in current.links},
                     wanted)
@@ -377,38 +378,3 @@ def _valid(name: str, text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-_Link = tuple[str, str, int]  # (framework version, comment, strength)
-
-
-def _merge_links(base: dict[tuple[str, str], _Link], stored: dict[tuple[str, str], _Link],
-                 mine: dict[tuple[str, str], _Link]
-                 ) -> tuple[dict[tuple[str, str], _Link],
-                            list[tuple[tuple[str, str], str, object, object, object]]]:
-    """The links to keep when the editor changed ``base`` into ``mine`` and the store holds
-    ``stored`` (``domain.edit_merge`` per link, by comment and strength), and the conflicts:
-    (link, field, mine, theirs, base) with field "comment", "strength" or "_deleted"."""
-    def view(links: dict[tuple[str, str], _Link]) -> dict[str, object]:
-        return {f"{fw}\x1f{code}": (v[1], v[2]) for (fw, code), v in links.items()}
-
-    was, now, new = align(view(base), view(stored), view(mine))
-    merged = merge_edit(was, now, new)
-    keys = {f"{fw}\x1f{code}": (fw, code) for fw, code in (*base, *stored, *mine)}
-    out: dict[tuple[str, str], _Link] = {}
-    for name, value in {**now, **merged.write}.items():
-        if value is not None:
-            key = keys[name]
-            version = (mine.get(key) or stored.get(key) or base[key])[0]
-            out[key] = (version, *value)  # type: ignore[misc]
-    conflicts: list[tuple[tuple[str, str], str, object, object, object]] = []
-    for c in merged.conflicts:
-        key = keys[c.field]
-        if c.mine is None or c.theirs is None:  # removed on one side, changed on the other
-            conflicts.append((key, "_deleted", c.mine is None, c.theirs is None, False))
-            continue
-        for i, field in ((0, "comment"), (1, "strength")):
-            if c.mine[i] != c.theirs[i]:  # type: ignore[index]
-                conflicts.append((key, field, c.mine[i], c.theirs[i],  # type: ignore[index]
-                                  c.base[i] if c.base is not None else None))  # type: ignore[index]
-    return out, conflicts

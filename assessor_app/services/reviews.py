@@ -75,9 +75,6 @@ def enrolment_context(record: EnrolmentRecord | None, cat: Catalogue,
     return EnrolmentContext(record, programme, frameworks, timeline)
 
 
-_clean = clean_review
-
-
 def with_sync_facts(session, rec: ReviewRecord) -> ReviewRecord:  # type: ignore[no-untyped-def]
     """The record with its open conflicts and who changed it last."""
     row = review_repo.review_row(session, rec.id)
@@ -206,7 +203,7 @@ class ReviewService:
         return self.update(review_id, data, final=final, base=base)
 
     def create(self, enrolment_id: str, data: ReviewInput, *, final: bool = False) -> ReviewRecord:
-        data = _clean(data)
+        data = clean_review(data)
         with self._db.uow(actor="assessor") as uow:
             found = queries.enrolments(uow.session, enrolment_id)
             ctx = enrolment_context(found[0] if found else None, self._catalogue())
@@ -226,7 +223,7 @@ class ReviewService:
         """Save over the review; with ``base``, fields changed meanwhile elsewhere keep the
         other value (untouched here) or become conflicts (changed in both: this text in the
         record, the other kept in a conflict row). RecordDeleted when a sync deleted it."""
-        data = _clean(data)
+        data = clean_review(data)
         with self._db.uow(actor="assessor") as uow:
             s = uow.session
             old = review_repo.review(s, review_id)
