@@ -167,7 +167,7 @@ def test_a_record_deleted_while_typing_keeps_the_typing_and_can_be_restored(
     notice = editor.live.notice
     qtbot.waitUntil(lambda: notice.tone == "deleted", timeout=10_000)
     assert notice.label.text().startswith("This record was deleted on your other device.")
-    assert [b.text() for b in notice.buttons] == ["Re&store it", "Save as a &new record"]
+    assert [b.text() for b in notice.buttons] == ["Re&store it", "Save as a ne&w record"]
     assert notes_box(editor).toPlainText() == "Notes of visit 1 Written as it was deleted."
     screenshot(editor, "editor-record-deleted")
     notice.buttons[0].click()  # Restore it

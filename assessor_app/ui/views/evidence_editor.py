@@ -240,7 +240,9 @@ class EvidenceEditor(EvidenceLinks, QWidget):
 
     def focus_chain(self) -> list[QWidget]:
         """The editor's focusable controls, top to bottom as they are laid out."""
-        return [self.handover_button, self.final_button, *layout_focus_order(self.form_layout)]
+        notice = self.live.notice  # its buttons, when shown, come before the form
+        return [self.handover_button, self.final_button, *notice.buttons, notice.close_button,
+                *layout_focus_order(self.form_layout)]
 
     def _apply_status(self) -> None:
         """Only a draft can be typed in; a final record can be reopened, a signed one not."""

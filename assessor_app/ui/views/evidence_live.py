@@ -184,7 +184,7 @@ class EvidenceLive(QObject):
     def _show_conflicts(self, change: Any, fields: Iterable[str]) -> None:
         words = conflict_words(change, self.field_labels(fields))
         self.notice.show_notice("conflict", words, (
-            ("&Review…", "Review the two versions", self.open_conflicts),))
+            ("Re&view…", "Review the two versions", self.open_conflicts),))
 
     def open_conflicts(self) -> None:
         """Sync ▸ Conflicts…, opened from the editor; a resolution is shown in place."""
@@ -258,7 +258,7 @@ class EvidenceLive(QObject):
         e.autosaver.release()
         self.notice.show_notice(
             "conflict", "Your text is kept beside the record: compare the two versions and "
-            "choose.", (("&Review…", "Review the two versions", self.open_conflicts),))
+            "choose.", (("Re&view…", "Review the two versions", self.open_conflicts),))
         record_watch().notify(e.evidence_id, e)
 
     def _show_deleted(self, exc: RecordDeleted) -> None:
@@ -266,7 +266,7 @@ class EvidenceLive(QObject):
         self.notice.show_notice(
             "deleted", f"{exc.message} Your text is still here and nothing is lost.",
             (("Re&store it", "Restore the deleted record with your text", self.restore),
-             ("Save as a &new record", "Save your text as a new record", self.save_as_new)),
+             ("Save as a ne&w record", "Save your text as a new record", self.save_as_new)),
             closable=False)
 
     def restore(self) -> None:
@@ -281,6 +281,7 @@ class EvidenceLive(QObject):
         self.editor.autosaver.release()
         self.check()
         record_watch().notify(self.editor.evidence_id, self.editor)
+        self.editor.finalised.emit()  # the page refreshes: the record is listed again
 
     def save_as_new(self) -> None:
         """The editor's text goes into a new record of the same kind; the editor then edits
@@ -300,6 +301,7 @@ class EvidenceLive(QObject):
                                         "deleted.")
         self.replaced.emit(old, new_id)
         record_watch().notify(new_id, e)
+        e.finalised.emit()  # the page refreshes: the new record is listed
         e.runner.run_op(on_worker(e.api, "evidence", "load"), new_id) \
             .on_success(e.guarded(self._rebase)).on_failure(e.guarded(e.show_failure))
 

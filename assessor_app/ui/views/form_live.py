@@ -86,7 +86,7 @@ class FormLive(QObject):
 
     def show_conflicts(self, change: RecordChange | None, fields: Iterable[str]) -> None:
         self.notice.show_notice("conflict", conflict_words(change, self._labels(fields)), (
-            ("&Review…", "Review the two versions", self.open_conflicts),))
+            ("Re&view…", "Review the two versions", self.open_conflicts),))
 
     def open_conflicts(self) -> None:
         """Sync ▸ Conflicts…, opened from the editor; a resolution reloads the editor."""
