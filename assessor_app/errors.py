@@ -75,5 +75,15 @@ class NotFound(AppError):
     exit_code = 8
 
 
+class RecordFinal(UsageError):
+    """An autosave for a record that is final or signed (perhaps marked so on another device
+    while the editor was open): nothing was written; the editor keeps the typing."""
+
+
+class RecordDeleted(NotFound):
+    """The record was deleted (on another device, by a sync) while an editor had it open.
+    The editor keeps what was typed and offers to restore the record or save it as new."""
+
+
 class AuditChainBroken(AppError):
     exit_code = 9

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from assessor_app.domain.edit_merge import RecordChange
 from assessor_app.domain.enums import EvidenceKind
-from assessor_app.domain.record_review import ReviewCriteria
+from assessor_app.domain.record_review import CRITERION_PREFIX, ReviewCriteria
 
 # Widget kinds: line (one line), text (multi-line, undo/redo), date (YYYY-MM-DD or empty),
 # time (HH:MM), minutes (whole number), choice (editable list), lines (one item a line),
@@ -155,10 +156,17 @@ class EvidenceForm:
     ratings: dict[str, int] = field(default_factory=dict)  # feedback: {question: 1..5}
     criteria: dict[str, str] = field(default_factory=dict)  # record review: {id: met/...}
     criteria_set: ReviewCriteria | None = None  # record review: what to ask (from resources/)
+    #: who changed it last (an editor that sees it change says so)
+    change: RecordChange = field(default_factory=RecordChange)
+    conflicts: tuple[str, ...] = ()  # fields with an open sync conflict (criteria: criterion:id)
 
     @property
     def fields(self) -> tuple[FieldDef, ...]:
         return form_for(self.kind)
+
+    def editor_values(self) -> dict[str, str]:
+        """Every value an editor holds, criteria answers under ``criterion:<id>``."""
+        return {**self.values, **{CRITERION_PREFIX + k: v for k, v in self.criteria.items()}}
 
 
 @dataclass(frozen=True)
@@ -166,3 +174,9 @@ class AutosaveResult:
     stage_id: str
     stage_title: str
     invalid: tuple[str, ...] = ()  # fields not saved: their text cannot be stored yet
+    #: fields changed meanwhile elsewhere too: the editor's text is in the record and the
+    #: other version in a conflict row (Sync ▸ Conflicts…)
+    conflicts: tuple[str, ...] = ()
+    #: the record had changed under the editor (it should look again); by whom
+    moved: bool = False
+    change: RecordChange = field(default_factory=RecordChange)

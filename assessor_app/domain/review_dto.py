@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assessor_app.domain.edit_merge import RecordChange
 from assessor_app.domain.enums import EvidenceKind, EvidenceStatus
 from assessor_app.domain.sufficiency import MinimumStatus
 
@@ -100,6 +101,11 @@ class ReviewRecord:
     status: str  # draft / final
     data: ReviewInput
     locked: bool = False  # final, and the final assessment is signed: read only
+    #: fields with an open sync conflict (``comments.manager``: one party's comments)
+    conflicts: tuple[str, ...] = ()
+    change: RecordChange = field(default_factory=RecordChange)  # who changed it last
+    #: after a save: who had changed the same fields meanwhile (both versions were kept)
+    conflicted_with: RecordChange | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,11 @@ class AssessmentRecord:
     status: str  # draft / final / signed
     data: AssessmentInput
     moderation_outcome: str = ""
+    #: fields with an open sync conflict (``judgements.<framework:code>``: one standard)
+    conflicts: tuple[str, ...] = ()
+    change: RecordChange = field(default_factory=RecordChange)  # who changed it last
+    #: after a save: who had changed the same fields meanwhile (both versions were kept)
+    conflicted_with: RecordChange | None = None
 
     @property
     def signed(self) -> bool:

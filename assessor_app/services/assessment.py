@@ -4,6 +4,8 @@ Lifecycle: draft â†’ final (the rules' blocking warnings must all be cleared) â†
 signed (set when the signed final report is stored). A final assessment may be
 saved again (as final, or back to draft) until it is signed; after that every
 change is refused with ``AssessmentSigned``: a correction is a new document.
+The editor's save says what the form held when it was shown (``base``): parts a sync
+changed meanwhile are never written over blindly (``domain.edit_merge``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from assessor_app.domain.assessment_rules import (
     suggested_evidence,
 )
 from assessor_app.domain.catalogue import Catalogue
+from assessor_app.domain.edit_merge import RecordChange, align, merge_edit
 from assessor_app.domain.review_dto import (
     RECOMMENDATIONS,
     STANDARD_JUDGEMENTS,
@@ -27,12 +30,16 @@ from assessor_app.domain.review_dto import (
     AssessmentInput,
     AssessmentRecord,
     EvidenceOption,
-    StandardJudgementInput,
+)
+from assessor_app.domain.review_fields import (
+    assessment_fields,
+    assessment_from_fields,
+    clean_assessment,
 )
 from assessor_app.domain.sufficiency import EvidenceFact, MinimumStatus, assess
 from assessor_app.errors import AppError, NotFound, UsageError
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
-from assessor_app.store import queries, review_repo
+from assessor_app.store import edit_conflicts, queries, review_repo
 from assessor_app.store.database import Database
 from assessor_app.store.uow import UnitOfWork
 
@@ -41,15 +48,12 @@ class AssessmentSigned(AppError):
     """The final assessment has been signed; it cannot change."""
 
 
-def _clean(data: AssessmentInput) -> AssessmentInput:
-    judgements = {k: StandardJudgementInput(j.judgement, tuple(dict.fromkeys(j.evidence_ids)),
-                                            j.comment.strip())
-                  for k, j in data.judgements.items()}
-    return replace(data, judgements=judgements, strengths=data.strengths.strip(),
-                   development=data.development.strip(), year2_plan=data.year2_plan.strip(),
-                   rationale=data.rationale.strip(),
-                   practitioner_comments=data.practitioner_comments.strip(),
-                   manager_comments=data.manager_comments.strip())
+def with_sync_facts(session, rec: AssessmentRecord) -> AssessmentRecord:  # type: ignore[no-untyped-def]
+    """The record with its open conflicts and who changed it last."""
+    row = review_repo.assessment_row(session, rec.enrolment_id)
+    return replace(rec, conflicts=tuple(dict.fromkeys(
+        f for _, f in edit_conflicts.open_fields(session, [rec.id]))),
+        change=edit_conflicts.last_change(session, [row]))
 
 
 class AssessmentService:
@@ -66,7 +70,7 @@ class AssessmentService:
             if record is None:
                 record = review_repo.add_assessment(uow.session, enrolment_id)
                 uow.commit()
-            return self._editor_data(uow, ctx, record, today)
+            return self._editor_data(uow, ctx, with_sync_facts(uow.session, record), today)
 
     def get(self, enrolment_id: str) -> AssessmentRecord | None:
         with self._db.uow() as uow:
@@ -82,21 +86,36 @@ class AssessmentService:
                      record.data if record else AssessmentInput())
 
     # -- writing ------------------------------------------------------------------------
-    def update(self, enrolment_id: str, data: AssessmentInput, *,
-               final: bool = False) -> AssessmentEditorData:
+    def update(self, enrolment_id: str, data: AssessmentInput, *, final: bool = False,
+               base: AssessmentInput | None = None) -> AssessmentEditorData:
         """Save the assessment as a draft or (``final``) mark it final.
 
         Raises AssessmentSigned once signed; UsageError for values outside the
         vocabulary, standards the enrolment does not have, or, when marking final,
-        the blocking warnings still open.
+        the blocking warnings still open. ``base``: what the editor's form held when it
+        was shown; a field a sync changed meanwhile keeps the other value (untouched here)
+        or becomes a conflict (changed in both: this text in the record, the other kept).
         """
-        data = _clean(data)
+        data = clean_assessment(data)
         with self._db.uow(actor="assessor") as uow:
+            s = uow.session
             ctx = self._context(uow, enrolment_id, None)
-            record = review_repo.assessment(uow.session, enrolment_id)
+            record = review_repo.assessment(s, enrolment_id)
             if record is None:
-                record = review_repo.add_assessment(uow.session, enrolment_id)
+                record = review_repo.add_assessment(s, enrolment_id)
             self._refuse_if_signed(record)
+            merged = None
+            if base is not None:
+                was, now, mine = align(assessment_fields(base), assessment_fields(record.data),
+                                       assessment_fields(data))
+                # a standard nobody has judged is not stored: the editor showed its suggested
+                # evidence, and nobody else has changed it since
+                now = {k: was[k] if v is None and k.startswith("judgements.") else v
+                       for k, v in now.items()}
+                merged = merge_edit(was, now, mine)
+                data = assessment_from_fields({**now, **merged.write})
+            source = (edit_conflicts.last_change(s, [review_repo.assessment_row(s, enrolment_id)])
+                      if merged is not None and merged.conflicts else None)
             problems = self._problems(ctx, record, data)
             if problems:
                 raise UsageError("The final assessment was not saved: " + " ".join(problems))
@@ -107,9 +126,13 @@ class AssessmentService:
                     raise UsageError("The final assessment cannot be marked final yet: "
                                      + " ".join(w.message for w in stops),
                                      "It was not saved; put these right, or save it as a draft.")
-            record = review_repo.write_assessment(uow.session, enrolment_id, data,
+            record = review_repo.write_assessment(s, enrolment_id, data,
                                                   "final" if final else "draft")
+            for c in merged.conflicts if merged is not None else ():
+                edit_conflicts.add(s, "final_assessment", record.id, c.field, kept=c.mine,
+                                   other=c.theirs, base=c.base, source=source or RecordChange())
             uow.commit()
+            record = replace(with_sync_facts(s, record), conflicted_with=source)
             return self._editor_data(uow, ctx, record, date.today())
 
     def mark_signed(self, enrolment_id: str) -> AssessmentRecord:

@@ -4,15 +4,21 @@ Every call is one small unit of work. Autosave writes the typed values straight 
 the evidence rows (status "draft" until finalised), so after a crash or a killed
 process reopening the editor shows the text of the last autosave; there is never a
 separate "unsaved" state to lose.
+
+An editor stays open while syncs run, so an autosave says what each field held when the
+editor last saw it (``base``): a field changed meanwhile by a sync or another window is
+never written over blindly (``domain.edit_merge``): both texts are kept, the editor's in
+the record and the other in a conflict row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from assessor_app.domain.catalogue import Catalogue
+from assessor_app.domain.edit_merge import RecordChange, merge_edit
 from assessor_app.domain.enums import KIND_SHORT, EvidenceKind
 from assessor_app.domain.evidence_forms import (
     AutosaveResult,
@@ -22,10 +28,11 @@ from assessor_app.domain.evidence_forms import (
     parse_date,
 )
 from assessor_app.domain.record_review import CRITERION_PREFIX
-from assessor_app.errors import NotFound, UsageError
+from assessor_app.errors import NotFound, RecordDeleted, RecordFinal, UsageError
+from assessor_app.services.link_merge import merge_links
 from assessor_app.services.record_review_criteria import default_criteria
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
-from assessor_app.store import evidence_repo, feedback_repo, queries
+from assessor_app.store import edit_conflicts, evidence_repo, feedback_repo, queries
 from assessor_app.store.database import Database
 from assessor_app.store.write_errors import disk_errors
 
@@ -70,6 +77,17 @@ STRENGTHS = {1: "some evidence", 2: "clear evidence", 3: "strong evidence"}
 _GONE = ("That evidence is not in this store.", "It may have been removed; refresh the page (F5).")
 
 
+def _gone(session, evidence_id: str) -> NotFound:  # type: ignore[no-untyped-def]
+    """NotFound, or RecordDeleted (saying by whom) when a sync deleted the record."""
+    ev = evidence_repo.tombstone(session, evidence_id)
+    if ev is None:
+        return NotFound(*_GONE)
+    change = edit_conflicts.last_change(session, [ev])
+    return RecordDeleted(f"This record was deleted {change.where}.",
+                         "Your text is still in the editor: restore the record, or save your "
+                         "text as a new record.")
+
+
 class EvidenceService:
     def __init__(self, database: Database, catalogue_fn: Callable[[], Catalogue]) -> None:
         self._db = database
@@ -102,45 +120,146 @@ class EvidenceService:
         return evidence_id
 
     def load(self, evidence_id: str) -> EvidenceForm:
+        """The record as the editor shows it, with who changed it last and its open conflicts.
+        RecordDeleted when a sync deleted it."""
         with self._db.uow() as uow:
-            found = evidence_repo.read(uow.session, evidence_id)
+            s = uow.session
+            found = evidence_repo.read(s, evidence_id)
             if found is None:
-                raise NotFound(*_GONE)
+                raise _gone(s, evidence_id)
             ev, values = found
-            ctx = self._context(uow.session, ev.enrolment_id)
+            ctx = self._context(s, ev.enrolment_id)
             stage_id, stage_title = self._stage(ctx, ev.occurred_on)
-            ratings = (feedback_repo.ratings(uow.session, evidence_id)
+            ratings = (feedback_repo.ratings(s, evidence_id)
                        if ev.kind == EvidenceKind.FEEDBACK_LIVED.value else {})
             review = ev.kind == EvidenceKind.RECORD_REVIEW.value
-            answers = evidence_repo.criteria(uow.session, evidence_id) if review else {}
+            answers = evidence_repo.criteria(s, evidence_id) if review else {}
+            rows = evidence_repo.rows(s, evidence_id)
+            assert rows is not None
+            change = edit_conflicts.last_change(s, rows)
+            conflicts = tuple(dict.fromkeys(
+                evidence_repo.editor_field(f)
+                for _, f in edit_conflicts.open_fields(s, [r.id for r in rows])))
             uow.commit()  # a missing detail row was added on read
         return EvidenceForm(ev.id, ev.enrolment_id, ev.kind, ev.status, ev.stage_id or stage_id,
                             stage_title, values, ratings, answers,
-                            default_criteria() if review else None)
+                            default_criteria() if review else None, change, conflicts)
 
-    def autosave(self, evidence_id: str, fields: dict[str, str]) -> AutosaveResult:
+    def autosave(self, evidence_id: str, fields: dict[str, str],
+                 base: Mapping[str, str] | None = None) -> AutosaveResult:
         """Write the given fields in one small transaction.
 
         A value its column cannot hold yet (a half-typed date) is left out and named in
         the result; the editor keeps the text and saves it after the next keystroke.
+        ``base``: what each field held when the editor last saw it. A field the store has
+        changed since (a sync, another window) keeps the store's value when the editor did
+        not change it, and otherwise gets the editor's text with the store's version kept
+        in a conflict row. RecordDeleted when a sync deleted the record meanwhile.
         """
         invalid = tuple(name for name, text in fields.items() if not _valid(name, text))
         good = {k: v for k, v in fields.items() if k not in invalid}
         with disk_errors("Your typing"), self._db.uow(actor="assessor") as uow:
-            if evidence_repo.status(uow.session, evidence_id) not in (None, "draft"):
-                raise UsageError("This record is final, so it was not changed.",
-                                 "Choose Edit again to correct it.")
-            ev = evidence_repo.write(uow.session, evidence_id, good)
-            if ev is None:
+            s = uow.session
+            status = evidence_repo.status(s, evidence_id)
+            if status is None:
+                raise _gone(s, evidence_id)
+            if status != "draft":
+                raise RecordFinal(f"This record is {status}, so it was not changed.",
+                                  "Choose Edit again to correct it." if status == "final"
+                                  else "A signed record cannot change.")
+            found = evidence_repo.read(s, evidence_id)
+            rows = evidence_repo.rows(s, evidence_id)
+            if found is None or rows is None:
                 raise NotFound(*_GONE)
+            kind = found[0].kind
+            stored = {**found[1], **{CRITERION_PREFIX + k: v for k, v in
+                                     evidence_repo.criteria(s, evidence_id).items()}}
+
+            def norm(values: Mapping[str, str]) -> dict[str, object]:
+                return {k: evidence_repo.comparable(kind, k, v) for k, v in values.items()}
+
+            merged = merge_edit(None if base is None else norm({k: base[k] for k in good
+                                                                if k in base}),
+                                norm({k: stored.get(k, "") for k in good}), norm(good))
+            change = edit_conflicts.last_change(s, rows) if merged.moved else RecordChange()
+            ev = evidence_repo.write(s, evidence_id, {k: good[k] for k in merged.write})
+            assert ev is not None
+            for c in merged.conflicts:
+                table, row_id, column = evidence_repo.home(*rows, c.field)
+                edit_conflicts.add(s, table, row_id, column, kept=c.mine, other=c.theirs,
+                                   base=c.base, source=change)
             stage_id, stage_title = ev.stage_id, ""
-            if "occurred_on" in good and good["occurred_on"].strip():
+            if "occurred_on" in merged.write and good["occurred_on"].strip():
                 stage_id, stage_title = self._stage(
-                    self._context(uow.session, ev.enrolment_id), ev.occurred_on)
+                    self._context(s, ev.enrolment_id), ev.occurred_on)
                 if ev.status == "draft" and stage_id:
                     ev.stage_id = stage_id
             uow.commit()
-        return AutosaveResult(stage_id, stage_title, invalid)
+        return AutosaveResult(stage_id, stage_title, invalid,
+                              tuple(c.field for c in merged.conflicts), merged.moved, change)
+
+    def restore(self, evidence_id: str) -> EvidenceForm:
+        """Undo a deletion that came with a sync (the editor still had the record open): the
+        record is live again, and the restoration syncs like any edit."""
+        with self._db.uow(actor="assessor") as uow:
+            ev = evidence_repo.tombstone(uow.session, evidence_id)
+            if ev is not None:
+                ev.deleted_at = None
+                detail = evidence_repo.detail_of(uow.session, ev)
+                if detail is not None and detail.deleted_at is not None:
+                    detail.deleted_at = None
+                uow.commit()
+        return self.load(evidence_id)
+
+    def keep_beside(self, evidence_id: str, fields: dict[str, str]) -> int:
+        """Typing that could not go into the record (it became final, or was signed, on
+        another device while the editor was open) kept as conflicts beside it: the record's
+        text stays and the typing is listed to compare and choose. Returns how many."""
+        with disk_errors("Your typing"), self._db.uow(actor="assessor") as uow:
+            s = uow.session
+            found = evidence_repo.read(s, evidence_id)
+            rows = evidence_repo.rows(s, evidence_id)
+            if found is None or rows is None:
+                raise _gone(s, evidence_id)
+            kind = found[0].kind
+            stored = {**found[1], **{CRITERION_PREFIX + k: v for k, v in
+                                     evidence_repo.criteria(s, evidence_id).items()}}
+            here = edit_conflicts.this_device(s)
+            n = 0
+            for name, text in fields.items():
+                if not _valid(name, text):
+                    continue
+                mine = evidence_repo.comparable(kind, name, text)
+                now = evidence_repo.comparable(kind, name, stored.get(name, ""))
+                if mine != now:
+                    table, row_id, column = evidence_repo.home(*rows, name)
+                    edit_conflicts.add(s, table, row_id, column, kept=now, other=mine,
+                                       base=None, source=here)
+                    n += 1
+            uow.commit()
+        return n
+
+    def save_as_new(self, evidence_id: str, fields: dict[str, str]) -> str:
+        """A new draft of the same kind, for the same practitioner, holding ``fields`` (an
+        editor's text whose record was deleted by a sync); returns its id. Fields that
+        cannot be stored yet are left out, as in an autosave."""
+        good = {k: v for k, v in fields.items() if _valid(k, v)}
+        with disk_errors("Your typing"), self._db.uow(actor="assessor") as uow:
+            s = uow.session
+            old = evidence_repo.tombstone(s, evidence_id)
+            if old is None:
+                found = evidence_repo.read(s, evidence_id)
+                if found is None:
+                    raise NotFound(*_GONE)
+                old = found[0]
+            ek = EvidenceKind(old.kind)
+            stage_id, _ = self._stage(self._context(s, old.enrolment_id), old.occurred_on)
+            extra = {"method": "form"} if ek is EvidenceKind.FEEDBACK_LIVED else None
+            new_id = evidence_repo.create(s, old.enrolment_id, ek, old.occurred_on, stage_id,
+                                          old.title or f"{KIND_SHORT[ek]} (draft)", extra)
+            evidence_repo.write(s, new_id, good)
+            uow.commit()
+        return new_id
 
     def links(self, evidence_id: str) -> EvidenceLinks:
         """The enrolment's frameworks with their statements, and this evidence's live links."""
@@ -162,38 +281,63 @@ class EvidenceService:
                       for r in evidence_repo.live_links(session, evidence_id))
         return EvidenceLinks(evidence_id, status or "draft", frameworks, links)
 
-    def set_links(self, evidence_id: str, links: Sequence[StandardLinkDTO]) -> EvidenceLinks:
+    def set_links(self, evidence_id: str, links: Sequence[StandardLinkDTO],
+                  base: Sequence[StandardLinkDTO] | None = None) -> EvidenceLinks:
         """Replace the evidence's links with ``links`` (added, removed → tombstoned, comments
         and strengths updated).
 
         Refused, like autosave, when the record is final or signed; a link to a statement
-        not in the enrolment's frameworks is refused too.
+        not in the enrolment's frameworks is refused too. ``base``: the links the editor
+        showed. Then only what the editor changed is applied, so links another device
+        added, removed or commented meanwhile stay; where both changed one link, the
+        editor's version is kept and the other in a conflict row.
         """
         with self._db.uow(actor="assessor") as uow:
-            status = evidence_repo.status(uow.session, evidence_id)
+            s = uow.session
+            status = evidence_repo.status(s, evidence_id)
             if status is None:
-                raise NotFound(*_GONE)
+                raise _gone(s, evidence_id)
             if status != "draft":
                 raise UsageError("This record is final, so its standards were not changed.",
                                  "Choose Edit again to correct it.")
-            current = self._links(uow.session, evidence_id)
+            current = self._links(s, evidence_id)
             versions = {fw.id: fw.version for fw in current.frameworks}
             known = {(fw.id, st.code) for fw in current.frameworks for st in fw.statements}
-            wanted: dict[tuple[str, str], tuple[str, str, int]] = {}
-            for link in links:
-                key = (link.framework_id, link.statement_code)
-                if key not in known:
-                    raise UsageError(f"{link.statement_code} is not a statement of this "
-                                     "practitioner's frameworks.")
-                if link.strength not in STRENGTHS:
-                    raise UsageError(f"Strength {link.strength} is not one of 1 (some), "
-                                     "2 (clear) or 3 (strong evidence).")
-                wanted[key] = (link.framework_version or versions[link.framework_id],
-                               link.comment.strip()[:500], link.strength)
-            evidence_repo.replace_links(uow.session, evidence_id, wanted)
-            result = self._links(uow.session, evidence_id)
+            wanted = self._wanted(links, known, versions)
+            conflicts: list[tuple[tuple[str, str], str, object, object, object]] = []
+            if base is not None:
+                wanted, conflicts = merge_links(self._wanted(base, None, versions), {
+                    (x.framework_id, x.statement_code): (x.framework_version, x.comment,
+                                                         x.strength) for x in current.links},
+                    wanted)
+            change = edit_conflicts.last_change(s, evidence_repo.link_rows(s, evidence_id)) \
+                if conflicts else RecordChange()
+            evidence_repo.replace_links(s, evidence_id, wanted)
+            for key, field, mine, theirs, was in conflicts:
+                row_id = evidence_repo.link_row_id(s, evidence_id, key)
+                if row_id is not None:
+                    edit_conflicts.add(s, "standard_link", row_id, field, kept=mine,
+                                       other=theirs, base=was, source=change)
+            result = self._links(s, evidence_id)
             uow.commit()
         return result
+
+    @staticmethod
+    def _wanted(links: Sequence[StandardLinkDTO], known: set[tuple[str, str]] | None,
+                versions: dict[str, str]) -> dict[tuple[str, str], tuple[str, str, int]]:
+        """{(framework, code): (version, comment, strength)}; checked when ``known`` is given."""
+        wanted: dict[tuple[str, str], tuple[str, str, int]] = {}
+        for link in links:
+            key = (link.framework_id, link.statement_code)
+            if known is not None and key not in known:
+                raise UsageError(f"{link.statement_code} is not a statement of this "
+                                 "practitioner's frameworks.")
+            if known is not None and link.strength not in STRENGTHS:
+                raise UsageError(f"Strength {link.strength} is not one of 1 (some), "
+                                 "2 (clear) or 3 (strong evidence).")
+            wanted[key] = (link.framework_version or versions.get(link.framework_id, ""),
+                           link.comment.strip()[:500], link.strength)
+        return wanted
 
     def finalise(self, evidence_id: str) -> EvidenceForm:
         """Mark final; UsageError listing the empty required fields."""

@@ -3,6 +3,8 @@
 One live review per review point. A review is saved as a draft or marked final;
 either may be edited again until the final assessment is signed, after which a
 final review is part of the signed record and is refused with ``ReviewLocked``.
+The editor's save says what the form held when it was shown (``base``): parts a sync
+changed meanwhile are never written over blindly (``domain.edit_merge``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assessor_app.domain.catalogue import Catalogue, Framework, Programme
+from assessor_app.domain.edit_merge import RecordChange, align, merge_edit
 from assessor_app.domain.enums import ProgressJudgement
 from assessor_app.domain.review_dto import (
     PARTIES,
@@ -23,10 +26,11 @@ from assessor_app.domain.review_dto import (
     ReviewRecord,
     StandardRef,
 )
+from assessor_app.domain.review_fields import clean_review, review_fields, review_from_fields
 from assessor_app.domain.reviews import PeriodSummary, day_text, period_summary, review_period
 from assessor_app.domain.timeline import PauseSpan, Timeline, build_timeline
-from assessor_app.errors import AppError, NotFound, UsageError
-from assessor_app.store import queries, review_repo
+from assessor_app.errors import AppError, NotFound, RecordDeleted, UsageError
+from assessor_app.store import edit_conflicts, queries, review_repo
 from assessor_app.store.database import Database
 from assessor_app.store.queries import EnrolmentRecord
 
@@ -71,13 +75,12 @@ def enrolment_context(record: EnrolmentRecord | None, cat: Catalogue,
     return EnrolmentContext(record, programme, frameworks, timeline)
 
 
-def _clean(data: ReviewInput) -> ReviewInput:
-    attendees = tuple(Attendee(a.name.strip(), a.role.strip()) for a in data.attendees
-                      if a.name.strip() or a.role.strip())
-    comments = {k: v.strip() for k, v in data.comments.items() if v.strip()}
-    return replace(data, attendees=attendees, comments=comments, reasons=data.reasons.strip(),
-                   workload_check=data.workload_check.strip(),
-                   supervision_check=data.supervision_check.strip(), pdp=data.pdp.strip())
+def with_sync_facts(session, rec: ReviewRecord) -> ReviewRecord:  # type: ignore[no-untyped-def]
+    """The record with its open conflicts and who changed it last."""
+    row = review_repo.review_row(session, rec.id)
+    return replace(rec, conflicts=tuple(dict.fromkeys(
+        f for _, f in edit_conflicts.open_fields(session, [rec.id]))),
+        change=edit_conflicts.last_change(session, [row]))
 
 
 def validate(data: ReviewInput, points: dict[str, str], *, final: bool) -> list[str]:
@@ -121,7 +124,8 @@ class ReviewService:
         with self._db.uow() as uow:
             found = queries.enrolments(uow.session, enrolment_id)
             signed = review_repo.assessment_status(uow.session, enrolment_id) == "signed"
-            records = review_repo.reviews(uow.session, enrolment_id, locked=signed)
+            records = [with_sync_facts(uow.session, r)
+                       for r in review_repo.reviews(uow.session, enrolment_id, locked=signed)]
         ctx = enrolment_context(found[0] if found else None, self._catalogue(), today)
         due = {i.key: i.due for i in ctx.timeline.items}
         by_point = {r.data.review_point_id: r for r in records}
@@ -142,7 +146,8 @@ class ReviewService:
     def list_reviews(self, enrolment_id: str) -> list[ReviewRecord]:
         with self._db.uow() as uow:
             signed = review_repo.assessment_status(uow.session, enrolment_id) == "signed"
-            return review_repo.reviews(uow.session, enrolment_id, locked=signed)
+            return [with_sync_facts(uow.session, r)
+                    for r in review_repo.reviews(uow.session, enrolment_id, locked=signed)]
 
     def get(self, review_id: str) -> ReviewRecord:
         with self._db.uow() as uow:
@@ -150,6 +155,7 @@ class ReviewService:
             if found is None:
                 raise NotFound("That review is not in this store.", "Refresh the page (F5).")
             signed = review_repo.assessment_status(uow.session, found.enrolment_id) == "signed"
+            found = with_sync_facts(uow.session, found)
         return replace(found, locked=signed and found.status == "final")
 
     def for_point(self, enrolment_id: str, review_point_id: str) -> ReviewRecord | None:
@@ -182,14 +188,22 @@ class ReviewService:
 
     # -- writing ------------------------------------------------------------------------
     def save(self, enrolment_id: str, data: ReviewInput, *, review_id: str | None = None,
-             final: bool = False) -> ReviewRecord:
-        """Create (no ``review_id``) or update; ``final`` marks it final, else it is a draft."""
+             final: bool = False, base: ReviewInput | None = None) -> ReviewRecord:
+        """Create (no ``review_id``) or update; ``final`` marks it final, else it is a draft.
+
+        ``base``: what the editor's form held when it was shown. A review made meanwhile at
+        the same point (another device, synced in) is then saved into, field by field
+        against that base, instead of refused.
+        """
+        if review_id is None and base is not None:
+            made = self.for_point(enrolment_id, data.review_point_id)
+            review_id = made.id if made is not None else None
         if review_id is None:
             return self.create(enrolment_id, data, final=final)
-        return self.update(review_id, data, final=final)
+        return self.update(review_id, data, final=final, base=base)
 
     def create(self, enrolment_id: str, data: ReviewInput, *, final: bool = False) -> ReviewRecord:
-        data = _clean(data)
+        data = clean_review(data)
         with self._db.uow(actor="assessor") as uow:
             found = queries.enrolments(uow.session, enrolment_id)
             ctx = enrolment_context(found[0] if found else None, self._catalogue())
@@ -204,12 +218,31 @@ class ReviewService:
             uow.commit()
         return self.get(review_id)
 
-    def update(self, review_id: str, data: ReviewInput, *, final: bool = False) -> ReviewRecord:
-        data = _clean(data)
+    def update(self, review_id: str, data: ReviewInput, *, final: bool = False,
+               base: ReviewInput | None = None) -> ReviewRecord:
+        """Save over the review; with ``base``, fields changed meanwhile elsewhere keep the
+        other value (untouched here) or become conflicts (changed in both: this text in the
+        record, the other kept in a conflict row). RecordDeleted when a sync deleted it."""
+        data = clean_review(data)
         with self._db.uow(actor="assessor") as uow:
-            old = review_repo.review(uow.session, review_id)
+            s = uow.session
+            old = review_repo.review(s, review_id)
             if old is None:
+                row = review_repo.review_row(s, review_id)
+                if row is not None:  # a tombstone: deleted by a sync while the editor was open
+                    raise RecordDeleted(
+                        f"This review was deleted {edit_conflicts.last_change(s, [row]).where}.",
+                        "Your text is still in the editor: save it again to record it as a "
+                        "new review.")
                 raise NotFound("That review is not in this store.", "Refresh the page (F5).")
+            merged = None
+            if base is not None:
+                was, now, mine = align(review_fields(base), review_fields(old.data),
+                                       review_fields(data))
+                merged = merge_edit(was, now, mine)
+                data = review_from_fields({**now, **merged.write})
+            source = (edit_conflicts.last_change(s, [review_repo.review_row(s, review_id)])
+                      if merged is not None and merged.conflicts else None)
             if old.status == "final" and review_repo.assessment_status(
                     uow.session, old.enrolment_id) == "signed":
                 raise ReviewLocked(
@@ -225,8 +258,11 @@ class ReviewService:
                 raise UsageError("A review is already recorded at that review point.",
                                  "Choose another review point.")
             review_repo.update_review(uow.session, review_id, data, "final" if final else "draft")
+            for c in merged.conflicts if merged is not None else ():
+                edit_conflicts.add(s, "review", review_id, c.field, kept=c.mine, other=c.theirs,
+                                   base=c.base, source=source or RecordChange())
             uow.commit()
-        return self.get(review_id)
+        return replace(self.get(review_id), conflicted_with=source)
 
     @staticmethod
     def _check(ctx: EnrolmentContext, data: ReviewInput, final: bool) -> None:

@@ -2,7 +2,9 @@
 
 A conflict row holds both versions of one field (``kept_value`` is in the record,
 ``other_value`` is not). Resolving edits the record (when the other or a merged text
-wins) and the conflict row in one unit of work; both sync like any edit.
+wins) and the conflict row in one unit of work; both sync like any edit. A field named
+``column.key`` is one key of a JSON dict column (an editor's save keeps one party's
+comments or one criterion's answer apart from the rest of the dict).
 """
 
 from __future__ import annotations
@@ -48,7 +50,15 @@ def _text(value: Any) -> str:
 def field_label(name: str) -> str:
     if name == "_deleted":
         return "Deleted"
-    return name.replace("_", " ").strip().capitalize()
+    column, dot, key = name.partition(".")
+    label = column.replace("_", " ").strip().capitalize()
+    return f"{label} ({key.replace('_', ' ').strip()})" if dot else label
+
+
+def _dict_key(sh: Any, name: str) -> tuple[str, str] | None:
+    """(column, key) when ``name`` is one key of a JSON dict column of the shape."""
+    column, dot, key = name.partition(".")
+    return (column, key) if dot and key and column in sh.fields else None
 
 
 def open_conflicts(database: Database) -> list[ConflictItem]:
@@ -85,6 +95,9 @@ def _value_now(session: Any, c: Any) -> Any:
         return c.kept_value
     if c.field == "_deleted":
         return record.deleted_at is not None
+    if (part := _dict_key(sh, c.field)) is not None:
+        held = getattr(record, part[0])
+        return held.get(part[1]) if isinstance(held, dict) else None
     if c.field not in sh.fields:
         return c.kept_value
     value = getattr(record, c.field)
@@ -122,13 +135,21 @@ def resolve(database: Database, user: str, conflict_id: str,
             model = None
         record = s.get(model, c.entity_id) if model is not None else None
         if record is not None and choice != "kept":
+            if choice == "merged" and c.field != "_deleted" and not isinstance(
+                    c.kept_value if c.kept_value is not None else c.other_value, str):
+                raise UsageError("Only text can be merged by hand.",
+                                 "Keep one of the two versions instead.")
             if c.field == "_deleted":
                 record.deleted_at = datetime.now(UTC) if value else None
+            elif (part := _dict_key(shape(c.entity), c.field)) is not None:
+                held = getattr(record, part[0])
+                held = dict(held) if isinstance(held, dict) else {}  # a new dict: saved
+                if value in (None, ""):
+                    held.pop(part[1], None)
+                else:
+                    held[part[1]] = value
+                setattr(record, part[0], held)
             elif c.field in shape(c.entity).fields:
-                if choice == "merged" and not isinstance(
-                        c.kept_value if c.kept_value is not None else c.other_value, str):
-                    raise UsageError("Only text can be merged by hand.",
-                                     "Keep one of the two versions instead.")
                 setattr(record, c.field, from_wire(shape(c.entity), {c.field: value})[c.field])
         c.resolution = choice
         c.resolved_by = user[:200]

@@ -131,6 +131,55 @@ def write(session: Session, evidence_id: str, values: dict[str, str]) -> Evidenc
     return ev
 
 
+def rows(session: Session, evidence_id: str) -> tuple[Evidence, Any] | None:
+    """The live evidence row and its detail row (added when missing), or None."""
+    return _rows(session, evidence_id)
+
+
+def tombstone(session: Session, evidence_id: str) -> Evidence | None:
+    """The evidence row when it exists but was deleted (by a sync), else None."""
+    ev = session.get(Evidence, evidence_id)
+    return ev if ev is not None and ev.deleted_at is not None else None
+
+
+def detail_of(session: Session, ev: Evidence) -> Any:
+    """The detail row of an evidence row, deleted or not (None when there is none)."""
+    model = DETAIL_MODELS[EvidenceKind(ev.kind)]
+    return session.scalars(select(model).where(model.evidence_id == ev.id)).first()
+
+
+def comparable(kind: str, name: str, text: str) -> Any:
+    """A field's text as its column holds it, JSON-ready (dates as ISO text): two texts that
+    store the same (" 2026-11-01" and "2026-11-01") compare equal. A text the column cannot
+    hold compares as itself."""
+    if name.startswith(CRITERION_PREFIX):
+        return text
+    f = next((f for f in form_for(kind) if f.name == name), None)
+    if f is None:
+        return text
+    try:
+        value = _from_text(f, text)
+    except ValueError:
+        return text
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def home(ev: Evidence, detail: Any, name: str) -> tuple[str, str, str]:
+    """(table, row id, conflict field) where an editor's field is stored; a criterion's
+    answer is one key of the record review's ``criteria`` column."""
+    if name.startswith(CRITERION_PREFIX):
+        return detail.__tablename__, detail.id, "criteria." + name[len(CRITERION_PREFIX):]
+    row = ev if name in EVIDENCE_COLUMNS else detail
+    return row.__tablename__, row.id, name
+
+
+def editor_field(field: str) -> str:
+    """The editor's name for a conflict's field (the inverse of ``home``)."""
+    if field.startswith("criteria."):
+        return CRITERION_PREFIX + field[len("criteria."):]
+    return field
+
+
 def criteria(session: Session, evidence_id: str) -> dict[str, str]:
     """A record review's answers ({criterion id: scale value}); {} for other kinds."""
     found = _rows(session, evidence_id)
@@ -158,6 +207,22 @@ def live_links(session: Session, evidence_id: str) -> list[StandardLink]:
         select(StandardLink)
         .where(StandardLink.evidence_id == evidence_id, StandardLink.deleted_at.is_(None))
         .order_by(StandardLink.framework_id, StandardLink.statement_code)))
+
+
+def link_rows(session: Session, evidence_id: str) -> list[StandardLink]:
+    """Every link row of the evidence, tombstones included (who changed them last)."""
+    return list(session.scalars(select(StandardLink).where(
+        StandardLink.evidence_id == evidence_id)))
+
+
+def link_row_id(session: Session, evidence_id: str, key: tuple[str, str]) -> str | None:
+    """The row of one link: the live one, else the most recently removed."""
+    rows = [r for r in link_rows(session, evidence_id)
+            if (r.framework_id, r.statement_code) == key]
+    live = [r for r in rows if r.deleted_at is None]
+    if live:
+        return live[0].id
+    return max(rows, key=lambda r: r.deleted_at.isoformat()[:19]).id if rows else None
 
 
 def replace_links(session: Session, evidence_id: str,

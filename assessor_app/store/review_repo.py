@@ -88,6 +88,11 @@ def review(session: Session, review_id: str, *, locked: bool = False) -> ReviewR
     return None if r is None or r.deleted_at is not None else _review_record(r, locked)
 
 
+def review_row(session: Session, review_id: str) -> Review | None:
+    """The review's row, deleted or not (who changed it last, a tombstone)."""
+    return session.get(Review, review_id)
+
+
 def add_review(session: Session, enrolment_id: str, data: ReviewInput, status: str) -> str:
     r = Review(enrolment_id=enrolment_id, review_point_id=data.review_point_id)
     _apply_review(r, data, status)
@@ -127,6 +132,11 @@ def _assessment_record(f: FinalAssessment) -> AssessmentRecord:
 def _assessment_row(session: Session, enrolment_id: str) -> FinalAssessment | None:
     return session.execute(select(FinalAssessment).where(
         FinalAssessment.enrolment_id == enrolment_id, _live(FinalAssessment))).scalars().first()
+
+
+def assessment_row(session: Session, enrolment_id: str) -> FinalAssessment | None:
+    """The live final assessment's row (who changed it last)."""
+    return _assessment_row(session, enrolment_id)
 
 
 def assessment(session: Session, enrolment_id: str) -> AssessmentRecord | None:

@@ -34,7 +34,6 @@ from assessor_app.store.sync_rows import (
     to_wire,
     wire_row,
 )
-from assessor_app.sync import tables
 from assessor_app.sync.merge import merge_fields
 
 if TYPE_CHECKING:
@@ -285,19 +284,9 @@ class SyncRepository(PullMixin, RemovalMixin):
 
     def practitioner_of(self, table: str, row_id: str) -> str | None:
         """The practitioner a row hangs from (None: employer-wide or not found)."""
-        seen = 0
-        while table != "practitioner" and seen < 10:
-            seen += 1
-            spec = tables.BY_NAME.get(table)
-            if spec is None or spec.parent is None:
-                return None
-            col, parent = spec.parent
-            t = shape(table).table
-            value = self._conn.execute(select(t.c[col]).where(t.c.id == row_id)).scalar_one_or_none()
-            if not value:
-                return None
-            table, row_id = parent, value
-        return row_id if table == "practitioner" else None
+        from assessor_app.store.edit_conflicts import practitioner_of
+
+        return practitioner_of(self._conn, table, row_id)
 
     def _read_one(self, sh: TableShape, row_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(select(*sh.read_columns)

@@ -183,7 +183,12 @@ class SyncUi(QObject):
             .on_success(lambda _r: c.refresh_status())
 
     def _on_finished(self, report: Any) -> None:
+        from assessor_app.ui.record_watch import record_watch
+
         self.indicator.set_syncing(False)
+        # open editors read their record again: a pull, a merge or a settled push may have
+        # changed it under them (they show it in place, never over the person's typing)
+        record_watch().notify()
         if getattr(report, "pulled", 0) or getattr(report, "merged", 0) \
                 or getattr(report, "notices", ()):
             self._refresh()  # other devices' work arrived, or a portfolio left this laptop
@@ -242,6 +247,9 @@ class SyncUi(QObject):
             setattr(self, name, None)
 
     def _after_resolution(self) -> None:
+        from assessor_app.ui.record_watch import record_watch
+
+        record_watch().notify()  # the chosen version shows in any editor open on the record
         self._refresh()
         if self.controller is not None:
             self.controller.refresh_status()

@@ -42,7 +42,7 @@ class SpyEvidence:
         self.threads: list[int] = []
         self.spans: list[tuple[float, float]] = []
 
-    def autosave(self, evidence_id: str, fields: dict[str, str]) -> Any:
+    def autosave(self, evidence_id: str, fields: dict[str, str], **kwargs: Any) -> Any:
         self.threads.append(threading.get_ident())
         start = time.perf_counter()
         time.sleep(self.delay)
@@ -50,7 +50,7 @@ class SpyEvidence:
         if self.fail:
             self.fail -= 1
             raise OSError("database or disk is full")
-        return self._real.autosave(evidence_id, fields)
+        return self._real.autosave(evidence_id, fields, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)

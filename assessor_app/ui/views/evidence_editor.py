@@ -3,6 +3,8 @@
 Every keystroke goes to the ``Autosaver`` (written on the DB thread within a second);
 there is no Save button because there is nothing unsaved to lose. Text boxes keep
 Qt's own undo/redo (Ctrl+Z / Ctrl+Shift+Z). "Mark final" checks the required fields.
+While it is open, syncs and other windows may change the record: ``EvidenceLive`` keeps
+the editor in step without writing over anyone's words.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ from assessor_app.ui.views.evidence_inputs import (
     make_input,
     set_text,
 )
-from assessor_app.ui.views.feedback_fields import feedback_extras
+from assessor_app.ui.views.evidence_links import EvidenceLinks
+from assessor_app.ui.views.evidence_live import EvidenceLive
+from assessor_app.ui.views.feedback_fields import feedback_extras, ratings_text
 from assessor_app.ui.views.review_criteria_fields import CriteriaRows, review_criteria_rows
 from assessor_app.ui.widgets.attachments_panel import AttachmentsPanel
 from assessor_app.ui.widgets.autosave import Autosaver, freeze_long_lived
@@ -48,7 +52,7 @@ from assessor_app.ui.widgets.standards_picker import StandardsPicker
 STATUS_TEXT = {"draft": "Draft", "final": "Final", "signed": "Signed"}
 
 
-class EvidenceEditor(QWidget):
+class EvidenceEditor(EvidenceLinks, QWidget):
     loaded = Signal()
     saved = Signal()  # an autosave has been committed
     finalised = Signal()
@@ -60,22 +64,26 @@ class EvidenceEditor(QWidget):
                  parent: QWidget | None = None, *, delay_ms: int | None = None) -> None:
         super().__init__(parent)
         freeze_long_lived()  # the app's heap: out of the way of full collections from now on
-        self._runner = runner
-        self._api = api
+        self._runner = self.runner = runner
+        self._api = self.api = api
         self.evidence_id = evidence_id
         self.form: EvidenceForm | None = None
         self.inputs: dict[str, QWidget] = {}
         self.privacy: dict[str, PrivacyHighlighter] = {}  # likely names, dates of birth, ...
         self.criteria = CriteriaRows()  # record review: one row of choices per criterion
+        self.showing = False  # values from the store are being put in: not typing
         save = on_worker(api, "evidence", "autosave")
-        eid = evidence_id
+        target = self._target = [evidence_id]  # "save as new" moves the editor to another id
 
-        def save_fields(fields: dict[str, str]) -> AutosaveResult:  # runs on the DB thread
-            return save(eid, fields)  # type: ignore[no-any-return]
+        def save_fields(payload: tuple[dict[str, str], dict[str, str]]) -> object:
+            fields, base = payload  # runs on the DB thread: plain values only
+            return fields, save(target[0], fields, base=base)
 
         kwargs = {} if delay_ms is None else {"delay_ms": delay_ms}
-        self.autosaver = Autosaver(runner, save_fields, self, **kwargs)
+        self.autosaver = Autosaver(runner, save_fields, self,
+                                   prepare=lambda batch: self.live.prepare(batch), **kwargs)
         self.autosaver.saved.connect(self._on_saved)
+        self.live = EvidenceLive(self)
 
         self.heading = QLabel("Opening…", self)
         self.heading.setAccessibleName("Evidence kind")
@@ -110,8 +118,8 @@ class EvidenceEditor(QWidget):
         top.addWidget(self.final_button)
         status_row = QHBoxLayout()
         status_row.addWidget(self.state_label)
-        status_row.addStretch(1)
-        status_row.addWidget(self.save_label)
+        status_row.addWidget(self.save_label, 1)  # a long message wraps, right-aligned
+        self.save_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.form_widget = QWidget(self)
         self.form_layout = QFormLayout(self.form_widget)
@@ -135,6 +143,7 @@ class EvidenceEditor(QWidget):
         self._links_timer.setInterval(400 if delay_ms is None else max(delay_ms, 0))
         self._links_timer.timeout.connect(self.save_links)
         self.links_loaded = False
+        self.links_base: list[tuple[str, str, str, str, int]] = []  # as loaded or last saved
         self.attachments_heading = QLabel("Attachments", self.form_widget)
         self.attachments_heading.setFont(bold_font())
         self.attachments = AttachmentsPanel(runner, api, evidence_id, self.form_widget)
@@ -142,6 +151,7 @@ class EvidenceEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(status_row)
+        layout.addWidget(self.live.notice)
         layout.addWidget(self.scroll, 1)
         self._fit_fonts()
         self.load()
@@ -168,6 +178,10 @@ class EvidenceEditor(QWidget):
     def load(self) -> None:
         self._runner.run_op(on_worker(self._api, "evidence", "load"), self.evidence_id) \
             .on_success(self._guarded(self._on_loaded)).on_failure(self._guarded(self._on_failure))
+
+    def guarded(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``fn``, skipped when its result arrives after the editor was closed."""
+        return self._guarded(fn)
 
     def _guarded(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
         import shiboken6
@@ -205,7 +219,7 @@ class EvidenceEditor(QWidget):
             if form.criteria_set is not None:
                 self.criteria = review_criteria_rows(form, self, self.form_widget,
                                                      self.form_layout, self.inputs,
-                                                     self.autosaver.changed)
+                                                     self._answered)
             note = QLabel("* needed before the record can be marked final", self.form_widget)
             note.setAccessibleName("Required fields note")
             self.form_layout.addRow(note)
@@ -220,12 +234,15 @@ class EvidenceEditor(QWidget):
             if self.inputs:
                 next(iter(self.inputs.values())).setFocus(Qt.FocusReason.OtherFocusReason)
             freeze_long_lived()  # no 50-100 ms full garbage collection while typing
+            self.live.loaded(form)
         self._apply_status()
         self.loaded.emit()
 
     def focus_chain(self) -> list[QWidget]:
         """The editor's focusable controls, top to bottom as they are laid out."""
-        return [self.handover_button, self.final_button, *layout_focus_order(self.form_layout)]
+        notice = self.live.notice  # its buttons, when shown, come before the form
+        return [self.handover_button, self.final_button, *notice.buttons, notice.close_button,
+                *layout_focus_order(self.form_layout)]
 
     def _apply_status(self) -> None:
         """Only a draft can be typed in; a final record can be reopened, a signed one not."""
@@ -262,10 +279,35 @@ class EvidenceEditor(QWidget):
                                  f" · Stage: {stage}")
 
     def _changed(self, name: str) -> None:
-        self.autosaver.changed(name, input_text(self.inputs[name]))
+        if not self.showing:
+            self.autosaver.changed(name, input_text(self.inputs[name]))
 
-    def _on_saved(self, result: object) -> None:
+    def _answered(self, name: str, value: str) -> None:
+        if not self.showing:
+            self.autosaver.changed(name, value)
+
+    # -- the record changing elsewhere (EvidenceLive) ---------------------------
+    def took_form(self, form: EvidenceForm) -> None:
+        """The record as read again: its status (final elsewhere?), stage and ratings."""
+        if self.form is None:
+            return
+        self.form = form
+        self._show_state(form.stage_title)
+        self._apply_status()
+        if form.ratings and self.ratings_label.isVisible():
+            self.ratings_label.setText(ratings_text(form.ratings))
+
+    def rebind(self, evidence_id: str) -> None:
+        """Edit another record from now on (the text was saved as a new record)."""
+        self.evidence_id = self._target[0] = evidence_id
+        self.attachments.evidence_id = evidence_id
+        self.attachments.reload()
+        self.load_links()
+
+    def _on_saved(self, payload: object) -> None:
+        batch, result = payload if isinstance(payload, tuple) else ({}, payload)
         if isinstance(result, AutosaveResult):
+            self.live.saved(batch, result)
             if result.stage_title:
                 self._show_state(result.stage_title)
             if result.invalid:
@@ -273,46 +315,6 @@ class EvidenceEditor(QWidget):
                 self.save_label.setText(f"{self.autosaver.status}; not yet valid, not saved: "
                                         + ", ".join(labels))
         self.saved.emit()
-
-    # -- standards links ------------------------------------------------------
-    def load_links(self) -> None:
-        self._runner.run_op(on_worker(self._api, "evidence", "links"), self.evidence_id) \
-            .on_success(self._guarded(self._on_links)).on_failure(self._guarded(self._on_failure))
-
-    def _on_links(self, data: Any) -> None:
-        self.picker.set_data(data)
-        self.picker.set_editable(self.form is None or self.form.status == "draft")
-        self.links_loaded = True
-
-    def _links_changed(self) -> None:
-        self.save_label.setText("Standards: saving…")
-        self._links_timer.start()
-
-    def save_links(self) -> None:
-        """Replace the evidence's links with the picker's ticks (on the DB thread)."""
-        self._links_timer.stop()
-        set_links = on_worker(self._api, "evidence", "set_links")
-        rows = self.picker.links()  # plain tuples: nothing on the worker touches a widget
-
-        def save(evidence_id: str) -> Any:  # runs on the DB thread
-            from assessor_app.services.evidence import StandardLinkDTO
-
-            return set_links(evidence_id, [StandardLinkDTO(fw, code, comment, version, strength)
-                                           for fw, version, code, comment, strength in rows])
-
-        self._runner.run_op(save, self.evidence_id) \
-            .on_success(self._guarded(self._on_links_saved)) \
-            .on_failure(self._guarded(self._on_failure))
-
-    def _on_links_saved(self, _data: Any) -> None:
-        n = len(self.picker.links())
-        self.save_label.setText(f"Standards saved ({n} linked)")
-        self.links_saved.emit()
-        self.finalised.emit()  # the signal the page refreshes on: coverage shows the change
-
-    def flush_links(self) -> None:
-        if self._links_timer.isActive():
-            self.save_links()
 
     # -- final ----------------------------------------------------------------
     def mark_final(self) -> None:
@@ -333,13 +335,17 @@ class EvidenceEditor(QWidget):
         self.save_label.setText(text)
         self.failed.emit(text)
 
+    show_failure = _on_failure
+
     def save_now(self) -> None:
         self.autosaver.flush()
         self.flush_links()
 
     def close_editor(self) -> None:
-        """Send any pending keystrokes now (they are written before any later op)."""
+        """Send any pending keystrokes now (they are written before any later op); typing
+        for a record deleted meanwhile goes into a new record."""
         self.autosaver.flush()
+        self.live.closing()
         self.flush_links()
         self.attachments.clear_copies()  # decrypted copies opened in a viewer go now
 

@@ -5,12 +5,15 @@ The standards table lists every standard; the pane beside it edits the selected 
 Evidence linked to a standard is listed strongest first and, until the assessor has
 chosen for that standard, every final piece is pre-selected. Warnings are worked out
 on the GUI thread by the pure rules in ``domain.assessment_rules`` (no I/O); loading
-and saving go through ``api.assessment`` on the DB thread.
+and saving go through ``api.assessment`` on the DB thread. The page reloads the editor
+after every sync: ``FormLive`` keeps typing that is not saved yet, and a save never puts
+the form over parts changed meanwhile on another device.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -32,7 +35,14 @@ from assessor_app.domain.review_dto import (
     RECOMMENDATIONS,
     AssessmentEditorData,
     AssessmentInput,
+    StandardJudgementInput,
 )
+from assessor_app.domain.review_fields import (
+    ASSESSMENT_TEXTS,
+    assessment_fields,
+    assessment_from_fields,
+)
+from assessor_app.ui.record_watch import record_watch
 from assessor_app.ui.tasks import DbRunner, Op, on_worker
 from assessor_app.ui.views.editor_parts import (
     PendingOps,
@@ -44,7 +54,9 @@ from assessor_app.ui.views.editor_parts import (
     set_status,
     text_box,
 )
-from assessor_app.ui.views.standard_judgements import StandardJudgementsPanel
+from assessor_app.ui.views.form_live import FormLive
+from assessor_app.ui.views.live_fields import replace_text
+from assessor_app.ui.views.standard_judgements import StandardJudgementsPanel, shown_judgements
 
 _KEY = Qt.ItemDataRole.UserRole
 
@@ -65,7 +77,10 @@ class FinalAssessmentEditor(QWidget):
         self._enrolment_id = ""
         self._filling = False
         self._ops = PendingOps(self)
+        self.live = FormLive(self, current=lambda: assessment_fields(self.current_input()),
+                             show=self._show_fields, labels=self._labels)
         self._build()
+        record_watch().changed.connect(self._on_watch)
 
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -110,6 +125,7 @@ class FinalAssessmentEditor(QWidget):
         heading.addWidget(self.status_label)
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
+        layout.addWidget(self.live.notice)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
 
@@ -166,9 +182,70 @@ class FinalAssessmentEditor(QWidget):
         return self._ops.track(op)
 
     def _on_data(self, data: AssessmentEditorData) -> None:
-        self._fill(data)
+        old = self.data
+        if (old is not None and self.live.base is not None and old.record.id == data.record.id
+                and [s.key for s in old.standards] == [s.key for s in data.standards]):
+            self._take_in(data)  # read again (after a sync): typing stays
+        else:
+            self._fill(data)
+            self.live.shown(assessment_fields(self.current_input()), data.record.conflicts)
         self.message.setText("")
         self.data_loaded.emit()
+
+    def _on_watch(self, record_id: str, origin: object) -> None:
+        """A sync or a resolved conflict may have changed the assessment: read it again."""
+        import shiboken6
+
+        if (shiboken6.isValid(self) and origin is not self and self.data is not None
+                and (not record_id or record_id == self.data.record.id)):
+            self.load(self._enrolment_id)
+
+    @staticmethod
+    def _shown(data: AssessmentEditorData) -> dict[str, Any]:
+        """The assessment as the form shows it (unjudged standards with their suggestions)."""
+        return assessment_fields(replace(data.record.data, judgements=shown_judgements(data)))
+
+    def _take_in(self, data: AssessmentEditorData) -> None:
+        self.data = data
+        self.standards.take_in(data, {})  # the evidence lists; judgements as on screen
+        self.live.take_in(self._shown(data), data.record.change, data.record.conflicts)
+        self._apply_state()
+
+    def _labels(self, names: Iterable[str]) -> str:
+        titles = {f"judgements.{s.key}": f"{s.framework_title} {s.code}"
+                  for s in (self.data.standards if self.data else ())}
+        words = {"recommendation": "recommendation", "year2_plan": "year 2 plan",
+                 "development": "areas for development"}
+        out = [titles.get(n) or words.get(n) or n.replace("_", " ") for n in names]
+        text = ", ".join(dict.fromkeys(out))
+        return text[:1].upper() + text[1:]
+
+    def _show_fields(self, values: dict[str, Any]) -> None:
+        """Put parts that changed elsewhere in place (the person had not touched them)."""
+        if not values or self.data is None:
+            return
+        data = assessment_from_fields({**assessment_fields(self.current_input()), **values})
+        self._filling = True
+        for name in ASSESSMENT_TEXTS:
+            if name in values:
+                replace_text(self._boxes()[name], getattr(data, name))
+        if "recommendation" in values:
+            self.recommendation_group.setExclusive(False)
+            for value, button in self.recommendation_buttons.items():
+                button.setChecked(value == data.recommendation)
+            self.recommendation_group.setExclusive(True)
+        changed = {n.split(".", 1)[1]: data.judgements.get(n.split(".", 1)[1])
+                   or StandardJudgementInput() for n in values if n.startswith("judgements.")}
+        self._filling = False
+        if changed:
+            self.standards.take_in(self.data, changed)
+        self._refresh_warnings()
+
+    def _boxes(self) -> dict[str, Any]:
+        return {"strengths": self.strengths, "development": self.development,
+                "year2_plan": self.year2_plan, "rationale": self.rationale,
+                "practitioner_comments": self.practitioner_comments,
+                "manager_comments": self.manager_comments}
 
     def _fill(self, data: AssessmentEditorData) -> None:
         self.data = data
@@ -176,20 +253,24 @@ class FinalAssessmentEditor(QWidget):
         rec = data.record
         self.title_label.setText(f"Final assessment — {data.practitioner_name}")
         self.standards.set_data(data)
-        for box, text in ((self.strengths, rec.data.strengths),
-                          (self.development, rec.data.development),
-                          (self.year2_plan, rec.data.year2_plan), (self.rationale, rec.data.rationale),
-                          (self.practitioner_comments, rec.data.practitioner_comments),
-                          (self.manager_comments, rec.data.manager_comments)):
-            box.setPlainText(text)
-            box.setReadOnly(rec.signed)
+        for name, box in self._boxes().items():
+            box.setPlainText(getattr(rec.data, name))
         self.recommendation_group.setExclusive(False)
         for value, button in self.recommendation_buttons.items():
             button.setChecked(value == rec.data.recommendation)
-            button.setEnabled(not rec.signed)
         self.recommendation_group.setExclusive(True)
-        self.standards.set_read_only(rec.signed)
         self._filling = False
+        self._apply_state()
+
+    def _apply_state(self) -> None:
+        """Status and read-only state of the record shown (signed: nothing can change)."""
+        assert self.data is not None
+        rec = self.data.record
+        for box in self._boxes().values():
+            box.setReadOnly(rec.signed)
+        for button in self.recommendation_buttons.values():
+            button.setEnabled(not rec.signed)
+        self.standards.set_read_only(rec.signed)
         status = {"draft": "Draft", "final": "Final (not yet signed)",
                   "signed": "Signed — read only"}.get(rec.status, rec.status)
         set_status(self.status_label, status, "locked" if rec.signed else rec.status)
@@ -250,13 +331,24 @@ class FinalAssessmentEditor(QWidget):
         if self.data is None or self.data.record.signed:
             return None
         self.message.setText("Saving…")
+        current = self.current_input()
+        sent = assessment_fields(current)
+        base = assessment_from_fields(self.live.base) if self.live.base is not None else None
         op = self.runner.run_op(on_worker(self.api, "assessment", "update"), self._enrolment_id,
-                                self.current_input(), final=final)
-        op.on_success(self._on_saved).on_failure(self._on_failure)
+                                current, final=final, base=base)
+        op.on_success(lambda data: self._on_saved(data, sent)).on_failure(self._on_failure)
         return self._ops.track(op)
 
-    def _on_saved(self, data: AssessmentEditorData) -> None:
-        self._fill(data)
+    def _on_saved(self, data: AssessmentEditorData, sent: dict[str, Any] | None = None) -> None:
+        if sent is None or self.live.base is None:
+            self._fill(data)
+            self.live.shown(assessment_fields(self.current_input()), data.record.conflicts)
+        else:  # typing since the save went out stays; what the store kept shows elsewhere
+            self.data = data
+            self.standards.take_in(data, {})
+            self.live.saved(sent, self._shown(data), data.record.conflicted_with,
+                            data.record.conflicts)
+            self._apply_state()
         self.message.setText("Marked final." if data.record.status == "final" else "Draft saved.")
         self.saved.emit(data)
 

@@ -25,6 +25,7 @@ class CriteriaRows:
     def __init__(self) -> None:
         self.groups: dict[str, QButtonGroup] = {}
         self.buttons: dict[str, dict[str, QRadioButton]] = {}
+        self.labels: dict[str, str] = {}
 
     def answers(self) -> dict[str, str]:
         out = {}
@@ -33,6 +34,19 @@ class CriteriaRows:
             if chosen:
                 out[cid] = chosen
         return out
+
+    def choose(self, cid: str, value: str) -> None:
+        """Show ``value`` as the answer ("" or an unknown value: none chosen)."""
+        buttons, group = self.buttons.get(cid), self.groups.get(cid)
+        if buttons is None or group is None:
+            return
+        if value in buttons:
+            buttons[value].setChecked(True)
+            return
+        group.setExclusive(False)  # an exclusive group keeps one checked
+        for b in buttons.values():
+            b.setChecked(False)
+        group.setExclusive(True)
 
     def set_enabled(self, on: bool) -> None:
         for buttons in self.buttons.values():
@@ -80,7 +94,7 @@ def review_criteria_rows(form: EvidenceForm, owner: QWidget, parent: QWidget,
         label.setBuddy(first)
         at += 1
         layout.insertRow(at, label, row)
-        rows.groups[c.id], rows.buttons[c.id] = group, buttons
+        rows.groups[c.id], rows.buttons[c.id], rows.labels[c.id] = group, buttons, c.label
         for value, b in buttons.items():
             b.toggled.connect(lambda on, cid=c.id, v=value: on and on_change(
                 CRITERION_PREFIX + cid, v))

@@ -3,7 +3,9 @@
 All reads and writes go through ``api.reviews`` on the DB thread (``runner.run_op``);
 the summary is fetched again whenever the review point or meeting date changes, and
 fills the supervision and workload checks while they are empty (or still hold what
-was filled in automatically), so the assessor edits rather than counts.
+was filled in automatically), so the assessor edits rather than counts. The page reloads
+the editor after every sync: ``FormLive`` keeps typing that is not saved yet, and a save
+never puts the form over parts changed meanwhile on another device.
 """
 
 from __future__ import annotations
@@ -36,8 +38,11 @@ from assessor_app.domain.review_dto import (
     ReviewInput,
     ReviewRecord,
 )
+from assessor_app.domain.review_fields import review_fields, review_from_fields
 from assessor_app.domain.reviews import PeriodSummary
+from assessor_app.errors import RecordDeleted
 from assessor_app.ui.dates import day_month_year
+from assessor_app.ui.record_watch import record_watch
 from assessor_app.ui.tasks import DbRunner, Op, on_worker
 from assessor_app.ui.views.editor_parts import (
     AttendeesTable,
@@ -52,9 +57,11 @@ from assessor_app.ui.views.editor_parts import (
     summary_html,
     text_box,
 )
+from assessor_app.ui.views.form_live import FormLive
+from assessor_app.ui.views.review_live import ReviewLive
 
 
-class ReviewEditor(QWidget):
+class ReviewEditor(ReviewLive, QWidget):
     """Pick a review point, record the meeting, save it as a draft or mark it final."""
 
     data_loaded = Signal()
@@ -75,7 +82,10 @@ class ReviewEditor(QWidget):
         self._prefilled: dict[str, str] = {}  # field → text filled in from the summary
         self._summary_op: Op | None = None
         self._ops = PendingOps(self)
+        self.live = FormLive(self, current=self._current_fields, show=self._show_fields,
+                             labels=self._labels)
         self._build()
+        record_watch().changed.connect(self._on_watch)
 
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -167,6 +177,7 @@ class ReviewEditor(QWidget):
         heading.addWidget(self.title_label, 1)
         heading.addWidget(self.status_label)
         layout.addLayout(heading)
+        layout.addWidget(self.live.notice)
         layout.addLayout(top)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
@@ -191,9 +202,14 @@ class ReviewEditor(QWidget):
         return self._ops.track(op)
 
     def _on_data(self, data: ReviewEditorData, point_id: str | None) -> None:
+        again = (self.data is not None and self.data.enrolment_id == data.enrolment_id
+                 and self.live.base is not None)
+        shown = self.current_point()
         self.data = data
         self.message.setText("")
         self.title_label.setText(f"Review meeting — {data.practitioner_name}")
+        if point_id is None and again and any(p.id == shown for p in data.points):
+            point_id = shown  # read again (after a sync): stay on the point being edited
         if point_id is None:  # the first point without a final review, else the last
             point_id = next((p.id for p in data.points if p.review_status != "final"),
                             data.points[-1].id if data.points else None)
@@ -203,7 +219,10 @@ class ReviewEditor(QWidget):
             self.point_combo.addItem(self._point_text(p.id), p.id)
         self.point_combo.setCurrentIndex(max(0, self.point_combo.findData(point_id)))
         self.point_combo.blockSignals(blocked)
-        self._show_point()
+        if again and self.current_point() == shown:
+            self._take_in()
+        else:
+            self._show_point()
         self.data_loaded.emit()
 
     def _point_text(self, point_id: str) -> str:
@@ -250,6 +269,7 @@ class ReviewEditor(QWidget):
         self._prefilled = {}
         self._set_locked(bool(rec and rec.locked))
         self._show_status(rec)
+        self.live.shown(review_fields(data), rec.conflicts if rec else ())
         self._request_summary()
 
     def _show_status(self, rec: ReviewRecord | None) -> None:
@@ -342,12 +362,15 @@ class ReviewEditor(QWidget):
         if self.data is None or self._locked:
             return None
         self.message.setText("Saving…")
-        op = self.runner.run_op(on_worker(self.api, "reviews", "save"), self._enrolment_id, self.current_input(),
-                                review_id=self._review_id, final=final)
-        op.on_success(self._on_saved).on_failure(self._on_failure)
+        data = self.current_input()
+        sent = review_fields(data)
+        base = review_from_fields(self.live.base) if self.live.base is not None else None
+        op = self.runner.run_op(on_worker(self.api, "reviews", "save"), self._enrolment_id, data,
+                                review_id=self._review_id, final=final, base=base)
+        op.on_success(lambda rec: self._on_saved(rec, sent)).on_failure(self._on_failure)
         return self._ops.track(op)
 
-    def _on_saved(self, rec: ReviewRecord) -> None:
+    def _on_saved(self, rec: ReviewRecord, sent: dict[str, object] | None = None) -> None:
         assert self.data is not None
         others = tuple(r for r in self.data.reviews if r.id != rec.id)
         points = tuple(replace(p, review_id=rec.id, review_status=rec.status)
@@ -359,9 +382,16 @@ class ReviewEditor(QWidget):
         self._show_status(rec)
         self.message.setText("Marked final." if rec.status == "final" else "Draft saved.")
         self._set_locked(rec.locked)
+        if sent is not None and self.current_point() == rec.data.review_point_id:
+            self.live.saved(sent, review_fields(rec.data), rec.conflicted_with, rec.conflicts)
+        if self.live.notice.isVisible() and self.live.notice.tone == "deleted":
+            self.live.notice.show_notice("info", "Saved as a new review. The deleted one "
+                                                 "stays deleted.")
         self.saved.emit(rec)
 
     def _on_failure(self, exc: BaseException) -> None:
         text = error_text(exc)
         self.message.setText(text)
+        if isinstance(exc, RecordDeleted):  # deleted by a sync: the next save makes it anew
+            self._show_deleted(exc.message)
         self.failed.emit(text)

@@ -34,6 +34,7 @@ from assessor_app.domain.review_dto import (
 )
 from assessor_app.ui.dates import day_month_year
 from assessor_app.ui.views.editor_parts import section_label, text_box
+from assessor_app.ui.views.live_fields import replace_text
 
 STRENGTH_WORDS = {1: "some", 2: "clear", 3: "strong"}
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -124,10 +125,7 @@ class StandardJudgementsPanel(QWidget):
     def set_data(self, data: AssessmentEditorData) -> None:
         """Show every standard; unjudged ones start with the suggested evidence ticked."""
         self.data = data
-        saved = data.record.data.judgements
-        self.judgements = {s.key: saved.get(s.key)
-                           or StandardJudgementInput("", data.suggested.get(s.key, ()), "")
-                           for s in data.standards}
+        self.judgements = shown_judgements(data)
         row = max(self.table.currentRow(), 0)
         self._filling = True
         self.table.setRowCount(len(data.standards))
@@ -143,6 +141,17 @@ class StandardJudgementsPanel(QWidget):
         if data.standards:
             self.table.setCurrentCell(min(row, len(data.standards) - 1), 1)
         self._show_standard()
+
+    def take_in(self, data: AssessmentEditorData,
+                changed: dict[str, StandardJudgementInput]) -> None:
+        """The same assessment read again (after a sync): its evidence lists, and the
+        judgements in ``changed`` (the person had not touched them); the rest stay as
+        they are on screen."""
+        self.data = data
+        self.judgements.update({k: j for k, j in changed.items() if k in self.judgements})
+        for r in range(min(self.table.rowCount(), len(data.standards))):
+            self._show_row(r)
+        self._show_standard(keep_place=True)
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
@@ -171,7 +180,7 @@ class StandardJudgementsPanel(QWidget):
                 self.table.setCurrentCell(r, 1)
                 return
 
-    def _show_standard(self) -> None:
+    def _show_standard(self, *, keep_place: bool = False) -> None:
         key = self.current_key()
         if self.data is None or not key or key not in self.judgements:
             return
@@ -180,7 +189,10 @@ class StandardJudgementsPanel(QWidget):
         was_filling, self._filling = self._filling, True
         self.standard_title.setText(f"<b>{s.framework_title} {s.code}</b> — {s.title}")
         self.judgement_combo.setCurrentIndex(max(0, self.judgement_combo.findData(j.judgement)))
-        self.comment.setPlainText(j.comment)
+        if keep_place:
+            replace_text(self.comment, j.comment)  # the cursor stays where it was
+        else:
+            self.comment.setPlainText(j.comment)
         self.evidence_list.clear()
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if not self._read_only:
@@ -223,3 +235,11 @@ class StandardJudgementsPanel(QWidget):
                                  else Qt.CheckState.Unchecked)
         self._filling = False
         self._detail_changed()
+
+
+def shown_judgements(data: AssessmentEditorData) -> dict[str, StandardJudgementInput]:
+    """Every standard's judgement as the panel shows it: unjudged ones with the suggested
+    evidence ticked."""
+    saved = data.record.data.judgements
+    return {s.key: saved.get(s.key) or StandardJudgementInput("", data.suggested.get(s.key, ()), "")
+            for s in data.standards}

@@ -51,16 +51,22 @@ def freeze_long_lived() -> None:
 class Autosaver(QObject):
     saved = Signal(object)  # the save function's result, after a commit
     status_changed = Signal(str)  # "Saving…", "Saved 14:02", or a plain error
+    failed = Signal(object)  # the exception of a save that failed (its values are kept)
 
-    def __init__(self, runner: DbRunner, save_fn: Callable[[dict[str, str]], Any],
+    def __init__(self, runner: DbRunner, save_fn: Callable[[Any], Any],
                  parent: QObject | None = None, *, delay_ms: int | None = None,
-                 clock: Callable[[], datetime] = datetime.now) -> None:
+                 clock: Callable[[], datetime] = datetime.now,
+                 prepare: Callable[[dict[str, str]], Any] | None = None) -> None:
+        """``prepare`` (GUI thread, when a batch goes out) turns the batch into what
+        ``save_fn`` gets: an editor adds the values each field started from."""
         super().__init__(parent)
         self._runner = runner
         self._save_fn = save_fn  # runs on the DB thread: must hold no widget
+        self._prepare = prepare
         self._clock = clock
         self._pending: dict[str, str] = {}
         self._in_flight: dict[str, str] | None = None
+        self._held = False
         self.status = ""
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -72,6 +78,33 @@ class Autosaver(QObject):
         """Nothing typed is waiting or being written."""
         return not self._pending and self._in_flight is None
 
+    def busy_with(self, name: str) -> bool:
+        """A value of ``name`` is waiting or being written."""
+        return name in self._pending or (self._in_flight is not None and name in self._in_flight)
+
+    def pending(self) -> dict[str, str]:
+        """What is typed and not written yet (a copy), the batch being written included."""
+        return {**(self._in_flight or {}), **self._pending}
+
+    def take_pending(self) -> dict[str, str]:
+        """Hand over everything not written yet (written another way, e.g. as a new record);
+        a batch being written meanwhile is let go."""
+        values = self.pending()
+        self._pending, self._in_flight = {}, None
+        self.timer.stop()
+        return values
+
+    def hold(self) -> None:
+        """Keep what is typed but stop sending (the record is gone until the person chooses
+        to restore it or save it as new); ``release`` sends it."""
+        self._held = True
+        self.timer.stop()
+
+    def release(self) -> None:
+        self._held = False
+        if self._pending:
+            self.flush()
+
     def changed(self, name: str, text: str) -> None:
         self._pending[name] = text
         # restarts: the delay after the last keystroke
@@ -80,12 +113,13 @@ class Autosaver(QObject):
     def flush(self) -> None:
         """Send what is pending now (also used when the editor closes)."""
         self.timer.stop()
-        if self._in_flight is not None or not self._pending:
+        if self._held or self._in_flight is not None or not self._pending:
             return  # the running save's success sends the rest
         batch, self._pending = self._pending, {}
         self._in_flight = batch
         self._set_status("Saving…")
-        self._runner.run_op(self._save_fn, dict(batch)) \
+        arg = self._prepare(dict(batch)) if self._prepare is not None else dict(batch)
+        self._runner.run_op(self._save_fn, arg) \
             .on_success(self._on_saved).on_failure(self._on_failed)
 
     def _alive(self) -> bool:
@@ -109,6 +143,10 @@ class Autosaver(QObject):
         if not isinstance(message, str) or not message:  # not an AppError: its first line
             message, hint = (str(exc).splitlines() or [type(exc).__name__])[0], ""
         hint = f" {hint.strip()}" if isinstance(hint, str) and hint.strip() else ""
+        self.failed.emit(exc)  # a slot may hold the saver (the record was deleted)
+        if self._held:
+            self._set_status(f"Not saved yet: {message.rstrip('.')}. Your text is kept.")
+            return
         self._set_status(f"Not saved yet: {message.rstrip('.')}.{hint} Your text is kept; "
                          "trying again…")
         self.timer.start(RETRY_MS)
