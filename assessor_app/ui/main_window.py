@@ -293,6 +293,8 @@ class MainWindow(QMainWindow):
             return
         if self._page_op is not None:
             self._page_op.cancel()  # a newer request wins
+        if self._page_view is not None and enrolment_id != self._open_enrolment:
+            self._page_view.keep_typing()  # written before the next page is read
         self.statusBar().showMessage("Opening…")
         self._page_op = self.runner.run_op(self.api.page, enrolment_id, self._today()) \
             .on_success(lambda page: self._on_page(page, focus)).on_failure(self._on_failure)
@@ -469,6 +471,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._page_op is not None:
             self._page_op.cancel()
+        if self._page_view is not None:
+            self._page_view.keep_typing()  # queued before the DB thread shuts down
         if self._completed:
             self.sync_ui.stop()  # no sync thread outlives the window
         super().closeEvent(event)

@@ -76,6 +76,7 @@ class FinalAssessmentEditor(QWidget):
         self.warnings: tuple[RuleWarning, ...] = ()
         self._enrolment_id = ""
         self._filling = False
+        self._keeping: dict[str, Any] | None = None  # the typing a keep_typing save sent
         self._ops = PendingOps(self)
         self.live = FormLive(self, current=lambda: assessment_fields(self.current_input()),
                              show=self._show_fields, labels=self._labels)
@@ -174,7 +175,10 @@ class FinalAssessmentEditor(QWidget):
 
     # -- loading --------------------------------------------------------------------------
     def load(self, enrolment_id: str) -> Op:
-        """Fetch (creating if need be) the draft assessment, then fill the form."""
+        """Fetch (creating if need be) the draft assessment, then fill the form (typing on
+        another practitioner's assessment is saved first)."""
+        if enrolment_id != self._enrolment_id:
+            self.keep_typing()
         self._enrolment_id = enrolment_id
         self.message.setText("Loading…")
         op = self.runner.run_op(on_worker(self.api, "assessment", "draft"), enrolment_id, self._today())
@@ -327,6 +331,23 @@ class FinalAssessmentEditor(QWidget):
             self.standards.select_standard(str(key))
             self.standards.judgement_combo.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def keep_typing(self) -> Op | None:
+        """Save what is typed and not saved yet as a draft, before the editor shows another
+        practitioner or the window closes: queued on the DB thread now, so it is written
+        before anything the page reads next. Nothing typed (or a save of this very typing
+        already on its way): nothing to do."""
+        if (self.data is None or self.data.record.signed or self.runner.stopped
+                or not self.live.dirty):
+            return None
+        current = assessment_fields(self.current_input())
+        if self._keeping is not None and self._keeping == current:
+            return None
+        if self.live.notice.isVisible() and self.live.notice.tone == "removed":
+            return None  # the practitioner left this laptop: the text is already kept aside
+        op = self.save(final=False)
+        self._keeping = current
+        return op
+
     def save(self, *, final: bool) -> Op | None:
         if self.data is None or self.data.record.signed:
             return None
@@ -340,6 +361,7 @@ class FinalAssessmentEditor(QWidget):
         return self._ops.track(op)
 
     def _on_saved(self, data: AssessmentEditorData, sent: dict[str, Any] | None = None) -> None:
+        self._keeping = None
         if sent is None or self.live.base is None:
             self._fill(data)
             self.live.shown(assessment_fields(self.current_input()), data.record.conflicts)
@@ -353,6 +375,7 @@ class FinalAssessmentEditor(QWidget):
         self.saved.emit(data)
 
     def _on_failure(self, exc: BaseException) -> None:
+        self._keeping = None
         text = error_text(exc)
         self.message.setText(text)
         self.failed.emit(text)

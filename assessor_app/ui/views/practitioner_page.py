@@ -255,6 +255,13 @@ class PractitionerPageView(QWidget):
         self.reports.set_page(page)
         self._load_editors(row.enrolment_id)
 
+    def keep_typing(self) -> None:
+        """Save the editors' unsaved typing as drafts (queued on the DB thread now): called
+        before the window reads another practitioner's page, and when it closes."""
+        for editor in (self.review_editor, self.assessment_editor):
+            if editor is not None:
+                editor.keep_typing()
+
     def _load_editors(self, enrolment_id: str) -> None:
         """The review and final assessment tabs follow the open practitioner."""
         for editor in (self.review_editor, self.assessment_editor):

@@ -80,6 +80,7 @@ class ReviewEditor(ReviewLive, QWidget):
         self._review_id: str | None = None
         self._locked = False
         self._prefilled: dict[str, str] = {}  # field → text filled in from the summary
+        self._keeping: dict[str, object] | None = None  # the typing a keep_typing save sent
         self._summary_op: Op | None = None
         self._ops = PendingOps(self)
         self.live = FormLive(self, current=self._current_fields, show=self._show_fields,
@@ -194,7 +195,10 @@ class ReviewEditor(ReviewLive, QWidget):
 
     # -- loading --------------------------------------------------------------------------
     def load(self, enrolment_id: str, review_point_id: str | None = None) -> Op:
-        """Fetch the enrolment's review points and reviews, then show one point."""
+        """Fetch the enrolment's review points and reviews, then show one point (typing on
+        another practitioner's review is saved first)."""
+        if enrolment_id != self._enrolment_id:
+            self.keep_typing()
         self._enrolment_id = enrolment_id
         self.message.setText("Loading…")
         op = self.runner.run_op(on_worker(self.api, "reviews", "editor_data"), enrolment_id, self._today())
@@ -358,6 +362,21 @@ class ReviewEditor(ReviewLive, QWidget):
         self.final_button.setAccessibleDescription(why)
         self.final_hint.setText(why if loaded else "")
 
+    def keep_typing(self) -> Op | None:
+        """Save what is typed and not saved yet as a draft, before the editor shows another
+        practitioner or the window closes: queued on the DB thread now, so it is written
+        before anything the page reads next. Nothing typed (or a save of this very typing
+        already on its way): nothing to do."""
+        if self.data is None or self._locked or self.runner.stopped or not self.live.dirty:
+            return None
+        if self._keeping is not None and self._keeping == self._current_fields():
+            return None
+        if self.live.notice.isVisible() and self.live.notice.tone == "removed":
+            return None  # the practitioner left this laptop: the text is already kept aside
+        op = self.save(final=False)
+        self._keeping = self._current_fields()
+        return op
+
     def save(self, *, final: bool) -> Op | None:
         if self.data is None or self._locked:
             return None
@@ -372,6 +391,10 @@ class ReviewEditor(ReviewLive, QWidget):
 
     def _on_saved(self, rec: ReviewRecord, sent: dict[str, object] | None = None) -> None:
         assert self.data is not None
+        self._keeping = None
+        if rec.enrolment_id != self.data.enrolment_id:
+            self.saved.emit(rec)  # kept while switching practitioner: the form shows another
+            return
         others = tuple(r for r in self.data.reviews if r.id != rec.id)
         points = tuple(replace(p, review_id=rec.id, review_status=rec.status)
                        if p.id == rec.data.review_point_id else p for p in self.data.points)
@@ -390,6 +413,7 @@ class ReviewEditor(ReviewLive, QWidget):
         self.saved.emit(rec)
 
     def _on_failure(self, exc: BaseException) -> None:
+        self._keeping = None
         text = error_text(exc)
         self.message.setText(text)
         if isinstance(exc, RecordDeleted):  # deleted by a sync: the next save makes it anew
