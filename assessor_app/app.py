@@ -128,7 +128,8 @@ class AppContext:
 
         return SyncService(self.database, secrets,
                            lambda: signing_secrets(self.database, secrets), self.paths.root,
-                           address=AddressSetting(self.paths.root))
+                           address=AddressSetting(self.paths.root),
+                           put_back_typing=lambda: self.evidence.put_back_typing())
 
     # The GUI's WorkbenchApi, delegated so the GUI sees one small object.
     def list_rows(self, today: date):  # type: ignore[no-untyped-def]

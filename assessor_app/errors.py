@@ -85,5 +85,11 @@ class RecordDeleted(NotFound):
     The editor keeps what was typed and offers to restore the record or save it as new."""
 
 
+class RecordRemoved(NotFound):
+    """The record left this laptop while an editor had it open: its practitioner was moved
+    to another assessor (or out of the user's scope) by a sync. The editor keeps its typing
+    aside with the other kept-aside changes; nothing can be restored or saved here."""
+
+
 class AuditChainBroken(AppError):
     exit_code = 9

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from assessor_app.domain.catalogue import Catalogue
 from assessor_app.domain.edit_merge import RecordChange, merge_edit
@@ -28,7 +29,7 @@ from assessor_app.domain.evidence_forms import (
     parse_date,
 )
 from assessor_app.domain.record_review import CRITERION_PREFIX
-from assessor_app.errors import NotFound, RecordDeleted, RecordFinal, UsageError
+from assessor_app.errors import NotFound, RecordDeleted, RecordFinal, RecordRemoved, UsageError
 from assessor_app.services.link_merge import merge_links
 from assessor_app.services.record_review_criteria import default_criteria
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
@@ -74,13 +75,35 @@ class EvidenceLinks:
 #: StandardLink.strength: how well the evidence shows the statement
 STRENGTHS = {1: "some evidence", 2: "clear evidence", 3: "strong evidence"}
 
+KEPT_HINT = ("Your typing is kept aside, encrypted, on this laptop with your other kept-aside "
+             "changes (assessor-app sync --kept-aside lists them); it goes back into the record "
+             "if the practitioner is assigned to you again.")
 _GONE = ("That evidence is not in this store.", "It may have been removed; refresh the page (F5).")
 
 
+def removed_words(item: dict[str, Any]) -> str:
+    """Why a record left this laptop with its practitioner (``SyncRepository.removal_of``)."""
+    if not item.get("whole"):
+        return ("This record was moved to a practitioner you are not assigned and has been "
+                "removed from this laptop.")
+    reason = item.get("reason")
+    if reason == "reassigned":
+        return "This portfolio was moved to another assessor and removed from this laptop."
+    if reason == "role":
+        return "Your role on the sync server changed, so this portfolio was removed from this laptop."
+    return "This portfolio is no longer assigned to you and was removed from this laptop."
+
+
 def _gone(session, evidence_id: str) -> NotFound:  # type: ignore[no-untyped-def]
-    """NotFound, or RecordDeleted (saying by whom) when a sync deleted the record."""
+    """NotFound; RecordDeleted (saying by whom) when a sync deleted the record; RecordRemoved
+    when it left this laptop with its practitioner (a scope exit)."""
+    from assessor_app.store.sync_repo import SyncRepository
+
     ev = evidence_repo.tombstone(session, evidence_id)
     if ev is None:
+        item = SyncRepository(session).removal_of(evidence_id)
+        if item is not None:
+            return RecordRemoved(removed_words(item), KEPT_HINT)
         return NotFound(*_GONE)
     change = edit_conflicts.last_change(session, [ev])
     return RecordDeleted(f"This record was deleted {change.where}.",
@@ -210,6 +233,42 @@ class EvidenceService:
                     detail.deleted_at = None
                 uow.commit()
         return self.load(evidence_id)
+
+    def keep_aside(self, evidence_id: str, typing: dict[str, str],
+                   base: dict[str, str]) -> str:
+        """An open editor's typing for a record that left this laptop with its practitioner,
+        kept aside with the removal's other unsent changes (put back by the sync when the
+        practitioner is assigned back: ``put_back_typing``). Returns the plain words for the
+        editor; NotFound when the record did not leave that way."""
+        from assessor_app.store.sync_repo import sync_transaction
+
+        with disk_errors("Your typing"), sync_transaction(self._db, "assessor") as repo:
+            item = repo.keep_typing_aside(evidence_id, typing, base)
+        if item is None:
+            raise NotFound(*_GONE)
+        return removed_words(item)
+
+    def put_back_typing(self) -> list[tuple[str, int]]:
+        """Editor typing kept aside for records that are on this laptop again: saved into
+        them as an autosave would (typed on ``base``: where the record changed meanwhile,
+        both texts are kept as a conflict), or beside a record that became final. Returns
+        (practitioner name, changes) for the notices."""
+        from assessor_app.store.sync_repo import SyncRepository, sync_transaction
+
+        with self._db.uow() as uow:
+            entries = SyncRepository(uow.session).typing_to_put_back()
+        done: dict[str, int] = {}
+        for e in entries:
+            typing, base = e["row"].get("typing") or {}, e["row"].get("base") or {}
+            try:
+                self.autosave(e["row_id"], typing, base)
+            except RecordFinal:
+                self.keep_beside(e["row_id"], typing)
+            with sync_transaction(self._db, "assessor") as repo:
+                repo.drop_kept([e["id"]])
+            name = e["practitioner_name"] or "a practitioner"
+            done[name] = done.get(name, 0) + 1
+        return sorted(done.items())
 
     def keep_beside(self, evidence_id: str, fields: dict[str, str]) -> int:
         """Typing that could not go into the record (it became final, or was signed, on

@@ -152,8 +152,12 @@ class _Counts:
 class SyncService:
     def __init__(self, database: Database, secrets: Callable[[], SecretStore],
                  signing_secrets: Callable[[], SecretStore] | None = None,
-                 root: Path | None = None, address: AddressSetting | None = None) -> None:
+                 root: Path | None = None, address: AddressSetting | None = None,
+                 put_back_typing: Callable[[], list[tuple[str, int]]] | None = None) -> None:
         self._db = database
+        #: puts editor typing kept aside at a scope exit back into records that returned
+        #: (``EvidenceService.put_back_typing``; runs after a pull, outside its transaction)
+        self._put_back_typing = put_back_typing
         self._secrets = secrets
         self._signing_secrets = signing_secrets
         self._root = root or database.paths.root
@@ -333,6 +337,7 @@ class SyncService:
                     self._push(client, counts, who, progress, cancelled)
                 if not cancelled():
                     self._pull(client, counts, who, progress, cancelled)
+                    self._typing_back(counts)
                 if counts.restored and not cancelled():  # kept-aside changes put back: send
                     self._push(client, counts, who, progress, cancelled)
                     self._pull(client, counts, who, progress, cancelled)
@@ -487,6 +492,19 @@ class SyncService:
         back = repo.restore_kept_aside()
         counts.restored += sum(r.changes for r in back)
         self._note(repo, counts, [restored_words(r) for r in back])
+
+    def _typing_back(self, counts: _Counts) -> None:
+        """Editor typing kept aside at a scope exit goes into its record once it is back."""
+        from assessor_app.services.scope_notices import restored_words
+        from assessor_app.store.scope_removal import Restored
+
+        if self._put_back_typing is None:
+            return
+        back = [Restored(name, n) for name, n in self._put_back_typing()]
+        if back:
+            counts.restored += sum(r.changes for r in back)
+            with self._tx() as repo:
+                self._note(repo, counts, [restored_words(r) for r in back])
 
     @staticmethod
     def _note(repo: SyncRepository, counts: _Counts, words: list[str]) -> None:

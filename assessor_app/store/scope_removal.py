@@ -29,6 +29,9 @@ from assessor_app.store.sync_rows import from_wire, parse_datetime, shape
 from assessor_app.sync import tables
 
 Tree = dict[str, set[str]]
+#: ``KeptAside.table_name`` of an open editor's typing (editor fields, see keep_typing_aside)
+TYPING = "evidence-typing"
+REMEMBER_REMOVALS = 50  # removals remembered for editors still open on their records
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class RemovalMixin:
             return None  # never here (or already removed): nothing to remove, nothing to tell
         keys = [(t, i) for t in sorted(found, key=lambda t: tables.RANK[t]) for i in found[t]]
         kept = self._keep_aside(keys, start, pid, name, reason)
+        self._note_removed(start, pid, name, reason, found.get("evidence", set()))
         self._secure_delete(found)
         enrolments = sorted(found.get("enrolment", set()))
         for group in chunks(enrolments):
@@ -191,6 +195,60 @@ class RemovalMixin:
             self._events.extend(("keep-aside", k["table_name"], k["row_id"],
                                  sorted(k["row"]["fields"])) for k in kept)
         return len(kept)
+
+    def _note_removed(self, root: tuple[str, str], pid: str, name: str, reason: str,
+                      evidence: set[str]) -> None:
+        """Remember which evidence left with which removal, so an editor still open on one
+        can say why its record is gone and keep its typing aside (``keep_typing_aside``)."""
+        if not evidence:
+            return
+        item = {"root_table": root[0], "root_id": root[1], "practitioner_id": pid,
+                "practitioner_name": name[:200], "reason": reason[:32],
+                "whole": root[0] == "practitioner", "evidence": sorted(evidence)}
+        items = [i for i in (self.state("removed") or {}).get("items", [])
+                 if i.get("root_id") != root[1]]
+        self.set_state("removed", {"items": [*items, item][-REMEMBER_REMOVALS:]})
+
+    def removal_of(self, evidence_id: str) -> dict[str, Any] | None:
+        """The removal that took this evidence off the device (None: not removed that way,
+        or the practitioner is back: their records are here again)."""
+        for item in reversed((self.state("removed") or {}).get("items", [])):
+            if evidence_id in item.get("evidence", ()):
+                back = self._has(item["root_table"], item["root_id"], live=True)
+                return None if back else item
+        return None
+
+    def keep_typing_aside(self, evidence_id: str, typing: dict[str, str],
+                          base: dict[str, str]) -> dict[str, Any] | None:
+        """An open editor's typing for evidence a removal took away, kept aside with the
+        removal's other unsent changes (``TYPING`` entries: editor fields, not a wire row;
+        the sync puts them back through the evidence service when the practitioner returns).
+        None when the evidence did not leave with a removal."""
+        item = self.removal_of(evidence_id)
+        if item is None:
+            return None
+        if typing:
+            entry = {"id": _new_id(), "practitioner_id": item["practitioner_id"],
+                     "practitioner_name": item["practitioner_name"], "table_name": TYPING,
+                     "row_id": evidence_id, "root_table": item["root_table"],
+                     "root_id": item["root_id"], "row": {"typing": typing, "base": base},
+                     "content": None, "reason": item["reason"], "kept_at": _now()}
+            self._conn.execute(insert(KeptAside), [entry])
+            self._events.append(("keep-aside", "evidence", evidence_id, sorted(typing)))
+        return item
+
+    def typing_to_put_back(self) -> list[dict[str, Any]]:
+        """Kept-aside editor typing whose evidence is on this device again (oldest first)."""
+        k = KeptAside.__table__
+        rows = self._conn.execute(select(k).where(k.c.table_name == TYPING)
+                                  .order_by(k.c.kept_at)).mappings().all()
+        return [dict(r) for r in rows if self._has("evidence", r["row_id"], live=True)]
+
+    def drop_kept(self, ids: list[str]) -> None:
+        """Kept-aside entries that were put back another way (``typing_to_put_back``)."""
+        k = KeptAside.__table__
+        for group in chunks(ids):
+            self._conn.execute(delete(KeptAside).where(k.c.id.in_(group)))
 
     @contextmanager
     def _zeroing(self) -> Iterator[None]:

@@ -247,6 +247,8 @@ class EvidenceEditor(EvidenceLinks, QWidget):
     def _apply_status(self) -> None:
         """Only a draft can be typed in; a final record can be reopened, a signed one not."""
         status = self.form.status if self.form is not None else "draft"
+        if self.live.removed:
+            status = "removed"  # left this laptop: nothing can be typed or saved here
         draft = status == "draft"
         for widget in self.inputs.values():
             if isinstance(widget, QLineEdit | QPlainTextEdit):
@@ -258,10 +260,13 @@ class EvidenceEditor(EvidenceLinks, QWidget):
         self.criteria.set_enabled(draft)
         lived = self.form is not None and self.form.kind == EvidenceKind.FEEDBACK_LIVED.value
         self.handover_button.setVisible(lived and draft)
-        self.final_button.setText("Mark &final" if draft else "&Edit again")
+        self.final_button.setText("Mark &final" if status in ("draft", "removed")
+                                  else "&Edit again")
         self.final_button.setAccessibleName("Mark this evidence final" if draft
                                             else "Edit this final evidence again")
         self.final_button.setEnabled(status in ("draft", "final"))
+
+    apply_status = _apply_status
 
     def _on_final_button(self) -> None:
         if self.form is not None and self.form.status == "final":

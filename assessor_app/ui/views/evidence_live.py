@@ -13,7 +13,11 @@ saved it, a save found it had moved) the editor reads it again:
   record or save the text as a new record. Closing the editor then saves it as new, so
   nothing typed is lost;
 - a record marked final (or signed) meanwhile keeps the typing too and offers to edit the
-  record again, or to keep the typing beside it as conflicts (also what closing does).
+  record again, or to keep the typing beside it as conflicts (also what closing does);
+- a record that left this laptop with its practitioner (moved to another assessor: a scope
+  exit) can be neither restored nor saved here: the editor says so, stops saving and keeps
+  the typing aside with the other kept-aside changes (it goes back into the record if the
+  practitioner is assigned back).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from assessor_app.domain.edit_merge import reconcile
 from assessor_app.domain.evidence_forms import AutosaveResult, EvidenceForm
 from assessor_app.domain.record_review import CRITERION_PREFIX
-from assessor_app.errors import RecordDeleted, RecordFinal
+from assessor_app.errors import RecordDeleted, RecordFinal, RecordRemoved
 from assessor_app.ui.record_watch import record_watch
 from assessor_app.ui.tasks import Op, on_worker
 from assessor_app.ui.views.evidence_inputs import input_text
@@ -47,6 +51,7 @@ class EvidenceLive(QObject):
         self.base: dict[str, str] = {}
         self.deleted = False
         self.final = False  # typing waits: the record became final elsewhere
+        self.removed = False  # the record left this laptop with its practitioner
         self.notice = NoticeBar(editor)
         self.conflicts_dialog: Any = None
         self._check_op: Op | None = None
@@ -174,7 +179,9 @@ class EvidenceLive(QObject):
 
     def _on_check_failed(self, exc: BaseException) -> None:
         self._done()
-        if isinstance(exc, RecordDeleted):
+        if isinstance(exc, RecordRemoved):
+            self._on_removed(exc)
+        elif isinstance(exc, RecordDeleted):
             self._show_deleted(exc)
         else:
             self.editor.show_failure(exc)
@@ -200,7 +207,9 @@ class EvidenceLive(QObject):
 
     # -- a record deleted meanwhile ---------------------------------------------------------
     def _on_save_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RecordDeleted):
+        if isinstance(exc, RecordRemoved):
+            self._on_removed(exc)
+        elif isinstance(exc, RecordDeleted):
             self.editor.autosaver.hold()
             self._show_deleted(exc)
         elif isinstance(exc, RecordFinal):
@@ -317,6 +326,41 @@ class EvidenceLive(QObject):
         for name, text in self.current_values().items():
             if text != self.base.get(name, text):
                 e.autosaver.changed(name, text)
+
+    # -- a record removed from this laptop with its practitioner -------------------------
+    def _on_removed(self, exc: RecordRemoved) -> None:
+        """Nothing can be saved here any more: stop trying (no retries), make the form read
+        only, and keep what is typed and not saved aside in the store."""
+        e = self.editor
+        e.autosaver.hold()
+        if self.removed:
+            return
+        self.removed = True
+        e.apply_status()
+        e.state_label.setText("Removed from this laptop")
+        values = {**self.current_values(), **e.autosaver.take_pending()}
+        typing = {k: v for k, v in values.items() if v != self.base.get(k, "")}
+        base = {k: self.base.get(k, "") for k in typing}
+        self.notice.show_notice("removed", f"{exc.message} Keeping your typing aside…",
+                                closable=False)
+        e.runner.run_op(on_worker(e.api, "evidence", "keep_aside"), e.evidence_id, typing, base) \
+            .on_success(e.guarded(lambda words: self._kept_aside(str(words), bool(typing)))) \
+            .on_failure(e.guarded(self._keep_aside_failed))
+
+    def _kept_aside(self, words: str, typed: bool) -> None:
+        kept = ("Your typing is kept aside, encrypted, on this laptop with your other "
+                "kept-aside changes: it goes back into the record if the practitioner is "
+                "assigned to you again (assessor-app sync --kept-aside lists it)."
+                if typed else "Everything you typed had been saved, so nothing is lost.")
+        self.notice.show_notice("removed", f"{words} {kept} You can close this editor.",
+                                closable=False)
+        self.editor.save_label.setText("Not saved here: kept aside.")
+
+    def _keep_aside_failed(self, exc: BaseException) -> None:
+        self.notice.show_notice(
+            "removed", "This record is no longer on this laptop and your typing could not be "
+            f"kept aside ({getattr(exc, 'message', '') or type(exc).__name__}). It is still in "
+            "this editor: copy it somewhere safe before closing.", closable=False)
 
     def closing(self) -> None:
         """The editor closes: typing for a deleted record goes into a new record, typing for

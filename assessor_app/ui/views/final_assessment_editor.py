@@ -342,8 +342,6 @@ class FinalAssessmentEditor(QWidget):
         current = assessment_fields(self.current_input())
         if self._keeping is not None and self._keeping == current:
             return None
-        if self.live.notice.isVisible() and self.live.notice.tone == "removed":
-            return None  # the practitioner left this laptop: the text is already kept aside
         op = self.save(final=False)
         self._keeping = current
         return op

@@ -371,8 +371,6 @@ class ReviewEditor(ReviewLive, QWidget):
             return None
         if self._keeping is not None and self._keeping == self._current_fields():
             return None
-        if self.live.notice.isVisible() and self.live.notice.tone == "removed":
-            return None  # the practitioner left this laptop: the text is already kept aside
         op = self.save(final=False)
         self._keeping = self._current_fields()
         return op

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 #: (background, border, text) per tone: both pass 4.5:1 for the text on either palette
 TONES = {"info": ("#e3f0fb", "#7aaad6", "#0b1f33"),
          "conflict": ("#fff3cd", "#d9a400", "#3d2e00"),
-         "deleted": ("#fde2e1", "#d46a6a", "#4a0f0f")}
+         "deleted": ("#fde2e1", "#d46a6a", "#4a0f0f"),
+         "removed": ("#fde2e1", "#d46a6a", "#4a0f0f")}  # left this laptop (a scope exit)
 
 
 class NoticeBar(QFrame):
