@@ -18,6 +18,7 @@ from assessor_app.app import AppContext
 from assessor_app.domain.enums import EnrolmentStatus
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.tasks import DbRunner
+from assessor_app.ui.views.review_editor import ReviewEditor
 from tests.review_demo import TODAY
 from tests.ui.laptops import drain
 
@@ -140,3 +141,32 @@ def test_nothing_typed_saves_nothing(qtbot: QtBot, window: MainWindow, own_runne
     assert (had is None) == (now is None)
     if had is not None and now is not None:
         assert now.data == had.data
+
+
+def test_switching_review_point_keeps_typing_even_when_switched_straight_back(
+        qtbot: QtBot, own_runner: DbRunner, ctx: AppContext) -> None:
+    """Another review point is another record: the point left keeps its typing (saved as a
+    draft), and going straight back, before that save is back, shows the typing again."""
+    first, _second = two_running(ctx)
+    editor = ReviewEditor(own_runner, ctx, today=lambda: TODAY)
+    qtbot.addWidget(editor)
+    editor.show()
+    with qtbot.waitSignal(editor.data_loaded, timeout=10_000):
+        editor.load(first)
+    drain(qtbot, own_runner)
+    assert editor.point_combo.count() > 1
+    start = editor.point_combo.currentIndex()
+    point = editor.current_point()
+    before = review_reasons(ctx, first, point)
+    type_at_end(qtbot, editor.reasons, " Typed before choosing another point.")
+    other = (start + 1) % editor.point_combo.count()
+    editor.point_combo.setCurrentIndex(other)  # no save pressed, no pause
+    assert "Typed before choosing" not in editor.reasons.toPlainText()
+    editor.point_combo.setCurrentIndex(start)  # straight back, before the save is back
+    drain(qtbot, own_runner)
+    expected = (before + " Typed before choosing another point.").strip()
+    assert review_reasons(ctx, first, point) == expected
+    assert editor.reasons.toPlainText().strip() == expected
+    assert not editor.live.dirty  # shown as stored: nothing typed waits
+    other_point = editor.point_combo.itemData(other)
+    assert "Typed before choosing" not in review_reasons(ctx, first, other_point)

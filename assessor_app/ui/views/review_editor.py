@@ -81,6 +81,8 @@ class ReviewEditor(ReviewLive, QWidget):
         self._locked = False
         self._prefilled: dict[str, str] = {}  # field → text filled in from the summary
         self._keeping: dict[str, object] | None = None  # the typing a keep_typing save sent
+        self._shown_point = ""  # the point the form holds (the combo moves first)
+        self._shows = 0  # counts _show_point: a save back after the point was shown again
         self._summary_op: Op | None = None
         self._ops = PendingOps(self)
         self.live = FormLive(self, current=self._current_fields, show=self._show_fields,
@@ -242,6 +244,7 @@ class ReviewEditor(ReviewLive, QWidget):
         return str(self.point_combo.currentData() or "")
 
     def _on_point_changed(self, _index: int) -> None:
+        self.keep_typing()  # the form still holds the point it showed: its typing is saved
         self._show_point()
 
     def _show_point(self) -> None:
@@ -251,6 +254,8 @@ class ReviewEditor(ReviewLive, QWidget):
         if point is None:
             return
         rec = self.data.review_for(point.id)
+        self._shown_point = point.id
+        self._shows += 1
         self._review_id = rec.id if rec else None
         data = rec.data if rec else ReviewInput(point.id, attendees=self.data.usual_attendees)
         default_day = min(self.data.today, point.due)
@@ -330,7 +335,7 @@ class ReviewEditor(ReviewLive, QWidget):
     def current_input(self) -> ReviewInput:
         judgement = next((v for v, b in self.judgement_buttons.items() if b.isChecked()), "")
         return ReviewInput(
-            review_point_id=self.current_point(), held_on=self.held.value(),
+            review_point_id=self._shown_point or self.current_point(), held_on=self.held.value(),
             attendees=self.attendees.attendees(), judgement=judgement,
             reasons=self.reasons.toPlainText(), workload_check=self.workload.toPlainText(),
             supervision_check=self.supervision.toPlainText(), pdp=self.pdp.toPlainText(),
@@ -384,10 +389,12 @@ class ReviewEditor(ReviewLive, QWidget):
         base = review_from_fields(self.live.base) if self.live.base is not None else None
         op = self.runner.run_op(on_worker(self.api, "reviews", "save"), self._enrolment_id, data,
                                 review_id=self._review_id, final=final, base=base)
-        op.on_success(lambda rec: self._on_saved(rec, sent)).on_failure(self._on_failure)
+        shows = self._shows
+        op.on_success(lambda rec: self._on_saved(rec, sent, shows)).on_failure(self._on_failure)
         return self._ops.track(op)
 
-    def _on_saved(self, rec: ReviewRecord, sent: dict[str, object] | None = None) -> None:
+    def _on_saved(self, rec: ReviewRecord, sent: dict[str, object] | None = None,
+                  shows: int | None = None) -> None:
         assert self.data is not None
         self._keeping = None
         if rec.enrolment_id != self.data.enrolment_id:
@@ -397,13 +404,20 @@ class ReviewEditor(ReviewLive, QWidget):
         points = tuple(replace(p, review_id=rec.id, review_status=rec.status)
                        if p.id == rec.data.review_point_id else p for p in self.data.points)
         self.data = replace(self.data, reviews=(*others, rec), points=points)
-        self._review_id = rec.id
         index = self.point_combo.findData(rec.data.review_point_id)
         self.point_combo.setItemText(index, self._point_text(rec.data.review_point_id))
-        self._show_status(rec)
         self.message.setText("Marked final." if rec.status == "final" else "Draft saved.")
+        if self._shown_point != rec.data.review_point_id:  # typing kept on leaving a point
+            self.saved.emit(rec)
+            return
+        self._review_id = rec.id
+        self._show_status(rec)
         self._set_locked(rec.locked)
-        if sent is not None and self.current_point() == rec.data.review_point_id:
+        if sent is not None:
+            if shows is not None and shows != self._shows:  # shown again from before the save
+                self._take_in()  # (its words were not on screen): they show where untouched
+                self.saved.emit(rec)
+                return
             self.live.saved(sent, review_fields(rec.data), rec.conflicted_with, rec.conflicts)
         if self.live.notice.isVisible() and self.live.notice.tone == "deleted":
             self.live.notice.show_notice("info", "Saved as a new review. The deleted one "
