@@ -5,6 +5,7 @@ switched at all; the same user enrolling again keeps everything."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from assessor_app.services.maintenance import verify_audit
 from assessor_app.services.sync_enrol import EnrolRefused
 from assessor_app.store.models import AuditEvent, Observation, Pseudonym
 from tests.sync.devices import Devices, add_portfolio, table_contents
+from tests.sync.test_cli_sync import cli, keyring_env  # noqa: F401  (fixture)
 from tests.sync.test_scope_exit import NOTES, _ids_of, _search_traces
 
 ONE, TWO = "Assessor One", "Assessor Two"
@@ -164,3 +166,32 @@ def test_another_server_gets_a_clean_store_and_waiting_rows_stop_the_move(  # ty
     with other.engine.connect() as conn:  # nothing of Sam's was copied to the other server
         rows = conn.execute(text("SELECT id FROM sync_rows")).scalars().all()
     assert not {sam["practitioner"], sam["enrolment"], *sam["evidence"]} & set(rows)
+
+
+@pytest.mark.slow
+def test_enrol_on_the_command_line_as_another_user_says_what_went_and_fetches_theirs(  # type: ignore[no-untyped-def]
+        live_server, devices: Devices, keyring_env, tmp_path) -> None:  # noqa: F811
+    server = live_server("sqlite")
+    _two_portfolios(server, devices)
+    laptop = tmp_path / "laptop"
+    res = cli(keyring_env, "enrol", "--server", server.url, "--code", server.issue_code(ONE),
+              "--device-name", "laptop", "--data-dir", laptop)
+    assert res.returncode == 0, res.stderr
+    assert cli(keyring_env, "sync", "--data-dir", laptop).returncode == 0
+
+    res = cli(keyring_env, "enrol", "--server", server.url, "--code", server.issue_code(ONE),
+              "--device-name", "laptop", "--data-dir", laptop)
+    assert res.returncode == 0, res.stderr
+    assert "The same user as before: everything on this computer is kept." in res.stdout
+
+    res = cli(keyring_env, "enrol", "--server", server.url, "--code", server.issue_code(TWO),
+              "--device-name", "laptop", "--data-dir", laptop)
+    assert res.returncode == 0, res.stderr
+    out = " ".join(res.stdout.split())
+    assert f"Enrolled with {server.url} as {TWO}" in out
+    assert ("This laptop was connected as Assessor One; the 1 practitioner's portfolio it held "
+            "for them has been removed from it.") in out
+    assert "Sam Example" not in out
+    assert f"Received {1 + 1 + 2 * 3} record(s)" in out, out  # Alex: practitioner, enrolment, 2 x 3
+    res = cli(keyring_env, "sync", "--json", "--data-dir", laptop)
+    assert res.returncode == 0 and json.loads(res.stdout)["pulled"] == 0  # all fetched already
