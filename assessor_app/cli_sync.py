@@ -76,12 +76,35 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     try:
         status = ctx.sync.enrol(server, args.code, args.device_name or platform.node()
                                 or "computer", args.ca_bundle)
+        if not args.server:
+            print(f"Using the server address from Settings: {server}")
+        print(f"Enrolled with {status.server_url} as {status.user_name} ({status.role}).")
+        if status.enrolment == "switched":
+            return _after_switch(ctx, status)
+        if status.enrolment == "same":
+            print("The same user as before: everything on this computer is kept.")
     finally:
         ctx.close()
-    if not args.server:
-        print(f"Using the server address from Settings: {server}")
-    print(f"Enrolled with {status.server_url} as {status.user_name} ({status.role}).")
     print(f"{status.waiting} change(s) wait to be sent: run 'assessor-app sync'.")
+    return 0
+
+
+def _after_switch(ctx, status) -> int:  # type: ignore[no-untyped-def]
+    """Enrolled as someone else: say what was removed, then fetch the new user's records."""
+    from assessor_app.errors import AppError
+
+    for notice in status.notices:
+        print(notice)
+    ctx.sync.dismiss_notices(list(status.notices))  # printed: the user is told
+    print(f"Fetching {status.user_name}'s records…", flush=True)
+    try:
+        report = ctx.sync.sync()
+    except AppError as exc:
+        print(f"assessor-app: the first sync did not finish: {exc.message}", file=sys.stderr)
+        print("Nothing of the previous user's is left on this computer; run 'assessor-app "
+              "sync' to fetch your records.", file=sys.stderr)
+        return exc.exit_code
+    print(f"Received {report.pulled} record(s) from {status.server_url}.")
     return 0
 
 

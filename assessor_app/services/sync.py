@@ -19,8 +19,9 @@ import hashlib
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -78,6 +79,10 @@ class SyncStatus:
     notices: tuple[str, ...] = ()
     #: unsent changes kept aside because their practitioner left this user's scope
     kept_aside: int = 0
+    #: set by ``enrol`` only: "new" (first enrolment), "same" (the same user and server
+    #: again: everything kept) or "switched" (another user or server: every portfolio the
+    #: store held was removed, to be pulled afresh)
+    enrolment: str = ""
 
     @property
     def server_changed(self) -> bool:
@@ -274,33 +279,70 @@ class SyncService:
                                  "Give the PEM file your IT team sent.")
             bundle = str(path)
         pending = sync_enrol.new_key(device_name)
-        with SyncClient(url, None, bundle) as client:
-            resp = client.enrol(EnrolRequest(code=code, device_name=device_name[:200],
-                                             csr_pem=pending.csr_pem))
-        who = resp.whoami
-        secrets = self._secrets()
-        save_sync_token(secrets, who.server_id, who.device_id, resp.token)
+        enrolled = bool(self._read(lambda r: r.state("server")))
+        with self._exclusive(enrolled):  # no sync of this folder while its enrolment changes
+            with SyncClient(url, None, bundle) as client:
+                resp = client.enrol(EnrolRequest(code=code, device_name=device_name[:200],
+                                                 csr_pem=pending.csr_pem))
+            who = resp.whoami
+            secrets = self._secrets()
+            save_sync_token(secrets, who.server_id, who.device_id, resp.token)
+            try:
+                with self._tx("enrol") as repo:
+                    before = repo.state("server") or {}
+                    switched = sync_enrol.switches(before, who)
+                    if switched:
+                        self._let_go(repo, before, who, url)
+                    repo.set_state("server",
+                                   sync_enrol.server_state(url, bundle, device_name, resp))
+            except sync_enrol.EnrolRefused:
+                forget_sync_token(secrets, who.server_id, who.device_id)  # never kept
+                raise
         sync_enrol.save_ca(self._root, resp.ca_pem)
-        with self._tx("enrol") as repo:
-            before = repo.state("server") or {}
-            if before.get("server_id") not in (None, who.server_id):
-                repo.set_state("cursor", None)  # another server: start again from its beginning
-                repo.set_state("inbox", None)
-                repo.set_state("push", None)
-                repo.forget_revisions()
-            elif before.get("user_id") not in (None, who.user_id):
-                # another user of the same server sees other records, some written before the
-                # last user's cursor: pull from the beginning (rows already here are skipped)
-                repo.set_state("cursor", None)
-                repo.set_state("push", None)  # the server would not replay it for this user
-            repo.set_state("server", sync_enrol.server_state(url, bundle, device_name, resp))
         if before.get("device_id") not in (None, who.device_id):
             forget_sync_token(secrets, before.get("server_id", ""), before["device_id"])
         if self._address is not None:  # the setting and the enrolment agree from now on
             self._address.remember(url)
         if self._signing_secrets is not None:  # after the enrolment is kept: sync works anyway
             sync_enrol.store_identity(self._db, self._signing_secrets(), pending, resp)
-        return self.status()
+        kind = "switched" if switched else "same" if before else "new"
+        return replace(self.status(), enrolment=kind)
+
+    @contextmanager
+    def _exclusive(self, needed: bool) -> Iterator[None]:
+        """Hold this folder's sync lock (this process's and other processes'): a sync running
+        meanwhile could bring back what an enrolment as someone else removes."""
+        if not needed:
+            yield
+            return
+        if not self._lock.acquire(blocking=False):
+            raise SyncBusy("A sync is running.", "Wait for it to finish, then connect again.")
+        try:
+            with folder_lock(self._root):
+                yield
+        finally:
+            self._lock.release()
+
+    def _let_go(self, repo: SyncRepository, before: dict[str, Any], who: Any,
+                url: str) -> None:
+        """Enrolled as another user or with another server: refuse while changes wait to be
+        sent (nothing is changed); otherwise remove every practitioner's data this store
+        holds (the scope-exit removal: rows, files, search index, pseudonyms, parked rows;
+        audited without text) and start the pull again from the beginning."""
+        from assessor_app.services import sync_enrol
+
+        waiting, kept = repo.count_dirty(), repo.kept_aside_count()
+        if waiting or kept:  # (a batch saved for replay: its rows are still unsent here)
+            raise sync_enrol.refused(before, who, url, waiting, kept)
+        gone = [r for pid in repo.held_practitioners()
+                if (r := repo.remove_revoked({"practitioner_id": pid, "reason": "enrolment"}))]
+        for key in ("cursor", "inbox", "push", "notices", "last"):
+            repo.set_state(key, None)  # the old user's position, parked rows and notices
+        if before.get("server_id") != who.server_id:
+            repo.forget_revisions()  # the rows left (employer-wide) are new to that server
+        if gone:
+            repo.set_state("notices", {"items": [
+                sync_enrol.switch_words(before, who, url, sum(r.whole for r in gone))]})
 
     # -- sync ------------------------------------------------------------------------------
     def sync(self, progress: Callable[[SyncProgress], None] | None = None,

@@ -93,3 +93,55 @@ def server_state(url: str, ca_bundle: str | None, device_name: str,
             "device_name": device_name, "user_id": who.user_id, "user_name": who.user_name,
             "role": who.role, "server_id": who.server_id, "practitioner_id": who.practitioner_id,
             "ca_pem": resp.ca_pem}
+
+
+# -- enrolling a store as someone else ----------------------------------------------------------
+# A store holds what its enrolled user may read. Enrolled as another user (a laptop handed on,
+# another person's code) or with another server, it lets go of every practitioner's data and
+# pulls afresh what the new enrolment may read: simpler and safer than working out which of
+# the old user's practitioners the new one may also read (the server would have to say, and a
+# pull cut short would leave a mix). Overlapping portfolios are fetched again; nothing typed
+# is lost, because a store holding unsent changes is not switched at all.
+
+def switches(before: dict[str, Any], who: Any) -> bool:
+    """True when ``before`` (the store's enrolment) names another user or another server."""
+    if not before:
+        return False
+    return (before.get("server_id"), before.get("user_id")) != (who.server_id, who.user_id)
+
+
+class EnrolRefused(AppError):
+    """Enrolling as someone else (or with another server) while changes wait to be sent."""
+
+
+def refused(before: dict[str, Any], who: Any, url: str, waiting: int, kept: int) -> EnrolRefused:
+    old = before.get("user_name") or "the previous user"
+    what = []
+    if waiting:
+        what.append(f"{waiting} change{'s' if waiting != 1 else ''} not yet sent")
+    if kept:
+        what.append(f"{kept} change{'s' if kept != 1 else ''} kept aside")
+    same_server = before.get("server_id") == who.server_id
+    target = (f"as {who.user_name}" if same_server
+              else f"with {url}" + (f" as {who.user_name}" if who.user_name else ""))
+    return EnrolRefused(
+        f"This computer holds {' and '.join(what)} by {old} for "
+        f"{before.get('url') or 'the previous server'}. Connecting {target} would remove "
+        f"{old}'s portfolios from this computer, so it was not connected: nothing was changed "
+        "or deleted, and it is still connected as before.",
+        f"Sync first as {old} (assessor-app sync, or Sync now in the app) so the changes reach "
+        "the server, then enrol again with a new code (the one just used cannot be used "
+        "again). If this computer can no longer sync, ask your IT team."
+        + (" Kept-aside changes: see assessor-app sync --kept-aside." if kept else ""))
+
+
+def switch_words(before: dict[str, Any], who: Any, url: str, portfolios: int) -> str:
+    """The notice after a switch: whose portfolios went (a count, never their names: the new
+    user may have no right to know whose they were)."""
+    old = before.get("user_name") or "the previous user"
+    held = (f"{portfolios} practitioners' portfolios" if portfolios != 1
+            else "1 practitioner's portfolio")
+    where = "" if before.get("server_id") == who.server_id else f" on {before.get('url')}"
+    return (f"This laptop was connected as {old}{where}; the {held} it held for them "
+            f"{'have' if portfolios != 1 else 'has'} been removed from it. Your own portfolios "
+            f"are fetched from {url} at the first sync.")

@@ -146,6 +146,15 @@ class RemovalMixin:
         ).scalar_one_or_none()
         return str(kept or "")
 
+    def held_practitioners(self) -> list[str]:
+        """Every practitioner this device holds anything of (their row, or conflicts about
+        them): what a store enrolled as someone else must let go of."""
+        p, c = shape("practitioner").table, shape("conflict").table
+        ids = set(self._conn.execute(select(p.c.id)).scalars())
+        ids.update(self._conn.execute(select(c.c.practitioner_id).where(
+            c.c.practitioner_id.is_not(None))).scalars())
+        return sorted(ids)
+
     # -- removal -----------------------------------------------------------------------------
     def remove_revoked(self, rev: Mapping[str, Any]) -> Removed | None:
         """Apply one revocation: keep aside what is still unsent, remove the rest."""

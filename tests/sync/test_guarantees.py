@@ -297,17 +297,22 @@ def test_a_conflict_resolved_with_the_other_version(live_server, devices: Device
     assert table_contents(a) == table_contents(b)
 
 
-def test_moving_to_another_server_sends_everything_again(live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
+def test_moving_to_another_server_copies_nothing_of_the_old_servers_portfolios(live_server, devices: Devices) -> None:  # type: ignore[no-untyped-def]
+    """A laptop is not the way to copy records between servers (that is the employers' own
+    move, server to server): enrolled with another server, it lets go of the old one's
+    portfolios (all sent: with unsent changes it would not switch) and holds what the new
+    server gives it."""
     old, new = live_server("sqlite"), live_server("sqlite")
     for server in (old, new):
         server.add_user("Fictional Assessor", "assessor")
     a = devices.enrolled("a", old, "Fictional Assessor")
     add_portfolio(a)
     a.sync.sync()
-    a.sync.enrol(new.url, new.issue_code("Fictional Assessor"), "a laptop")
-    assert a.sync.status().waiting == 14
+    status = a.sync.enrol(new.url, new.issue_code("Fictional Assessor"), "a laptop")
+    assert (status.enrolment, status.waiting) == ("switched", 0)
     report = a.sync.sync()
-    assert (report.pushed, report.refused) == (14, 0)
+    assert (report.pushed, report.refused) == (0, 0)
+    assert all(rows == {} for rows in table_contents(a).values())
     b = devices.enrolled("b", new, "Fictional Assessor")
     b.sync.sync()
     assert table_contents(a) == table_contents(b)

@@ -18,7 +18,7 @@ from assessor_app.errors import UsageError
 from assessor_app.services.sync_address import ServerChanged
 from assessor_app.services.sync_lock import BUSY_EXIT, SyncBusy, folder_lock
 from assessor_app.store.models import Evidence, FinalAssessment, Observation
-from tests.sync.devices import Devices, add_portfolio
+from tests.sync.devices import Devices, add_portfolio, table_contents
 from tests.sync.ux_helpers import (
     child_before_parent,
     governed_by_settings,
@@ -111,7 +111,12 @@ def test_a_changed_server_address_stops_sync_until_enrolled_there_or_put_back(
     status = a.sync.enrol(None, new.issue_code(USER), "a laptop")
     assert status.server_url == new.url and not status.server_changed
     assert setting() == new.url
-    assert a.sync.sync().pushed > 0  # everything goes to the new server
+    # the old server's portfolio is not copied to the new one: it left this laptop
+    assert status.enrolment == "switched" and status.notices
+    assert a.sync.sync().refused == 0
+    held = table_contents(a)
+    assert ids["practitioner"] not in held["practitioner"]
+    assert not set(ids["evidence"]) & set(held["evidence"])
 
 
 @pytest.mark.slow

@@ -389,3 +389,39 @@ def test_real_waiting_records_are_listed_then_leave_once_a_sync_adds_them(
     qtbot.waitUntil(lambda: not ind.parked_button.isVisible(), timeout=10_000)
     d.reject()
     QApplication.processEvents()
+
+
+def test_enrol_dialog_says_when_connecting_as_someone_else_is_refused_or_removes_portfolios(
+        qtbot: QtBot, runner: DbRunner, devices: Devices, live_server: Any,
+        controllers: list[SyncController]) -> None:
+    from assessor_app.store.models import Evidence
+
+    server = live_server("sqlite")
+    server.add_user(USER, "assessor")
+    server.add_user("Other Assessor", "assessor")
+    device = devices.enrolled("laptop", server, USER)
+    ids = add_portfolio(device, "Sam Example", evidence=1)
+    device.sync.sync()
+    with device.database.uow("tester") as uow:
+        uow.session.get(Evidence, ids["evidence"][0]).title = "Typed, not sent"
+        uow.commit()
+    c = controller(controllers, runner, device)
+    dialog = EnrolDialog(c, device_name="Work laptop", status=read_status(qtbot, c))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "another person's code, the portfolios it holds are removed" in dialog.current.text()
+    dialog.code_edit.setText(server.issue_code("Other Assessor"))
+    with qtbot.waitSignal(c.enrol_failed, timeout=30_000):
+        dialog.submit()
+    said = " ".join(dialog.message.text().split())
+    assert f"1 change not yet sent by {USER}" in said and "Sync first" in said
+    assert read_status(qtbot, c).user_name == USER
+
+    device.sync.sync()  # sent: now the laptop may be handed on
+    dialog.code_edit.setText(server.issue_code("Other Assessor"))
+    with qtbot.waitSignal(c.enrolled, timeout=30_000):
+        dialog.submit()
+    said = " ".join(dialog.message.text().split())
+    assert "as Other Assessor" in said and f"connected as {USER}" in said
+    assert "portfolio it held for them has been removed" in said and "Sam Example" not in said
+    dialog.grab().save("/tmp/reenrol-dialog.png")

@@ -163,7 +163,9 @@ class EnrolDialog(QDialog):
                     "enrolled with it: connect with a new code from your coordinator to use it. "
                     "Until then it does not sync.")
         return (f"This laptop is connected to {url}{as_who}. Connecting again replaces that "
-                "connection; the work on this laptop stays.")
+                f"connection. With a code for {who or 'the same person'} the work on this "
+                "laptop stays; with another person's code, the portfolios it holds are removed "
+                "from it (changes not yet sent must be sent first).")
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -227,8 +229,13 @@ class EnrolDialog(QDialog):
             return
         self._set_busy(False)
         role = f" ({status.role})" if getattr(status, "role", "") else ""
-        self._say(f"Connected to {status.server_url} as {status.user_name}{role}. "
-                  "The first sync starts now.", problem=False)
+        said = [f"Connected to {status.server_url} as {status.user_name}{role}."]
+        if getattr(status, "enrolment", "") == "switched":
+            said.extend(getattr(status, "notices", ()) or ())
+        elif getattr(status, "enrolment", "") == "same":
+            said.append("The same person as before: everything on this laptop is kept.")
+        said.append("The first sync starts now.")
+        self._say(" ".join(said), problem=False)
         for widget in (self.address_edit, self.code_edit, self.device_edit, self.ca_edit,
                        self.ca_browse):
             widget.setEnabled(False)
