@@ -336,8 +336,10 @@ class SyncService:
             raise sync_enrol.refused(before, who, url, waiting, kept)
         gone = [r for pid in repo.held_practitioners()
                 if (r := repo.remove_revoked({"practitioner_id": pid, "reason": "enrolment"}))]
-        for key in ("cursor", "inbox", "push", "notices", "last"):
-            repo.set_state(key, None)  # the old user's position, parked rows and notices
+        for key in ("cursor", "inbox", "push", "notices", "last", "removed"):
+            # the old user's position, parked rows, notices and the memory of earlier removals
+            # (which names their practitioners)
+            repo.set_state(key, None)
         if before.get("server_id") != who.server_id:
             repo.forget_revisions()  # the rows left (employer-wide) are new to that server
         if gone:
