@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the store (SQLAlchemy, ~0.6 s) is not needed to verify a fi
 
 __all__ = [
     "DEMO_SIGNING_PASSPHRASE", "REASONS", "ROLES", "SignatureCheck", "SignerIdentity", "SigningKeyMissing",
+    "SigningKeyRetired",
     "SigningService", "VerificationReport", "demo_secrets", "field_for", "read_pdf",
     "signing_secrets",
     "verify_pdf",
@@ -50,6 +51,20 @@ class SigningKeyMissing(AppError):
     """The keyring has no passphrase for a signer's key."""
 
     exit_code = 3
+
+
+class SigningKeyRetired(AppError):
+    """The signer's key left this store when it was enrolled as someone else."""
+
+    exit_code = 3
+
+
+def _retired(name: str) -> SigningKeyRetired:
+    return SigningKeyRetired(
+        f"{name}'s signing key was removed from this computer when it was connected to the "
+        "sync server as someone else, so it cannot sign here. Nothing was signed.",
+        f"{name} signs on their own computer, or connects this one as themselves again "
+        "(assessor-app enrol with a code for them). Reports they signed earlier keep verifying.")
 
 
 class PdfFileUnreadable(AppError):
@@ -159,6 +174,8 @@ class SigningService:
 
     def _create(self, repo: SigningRepository, subject_kind: str, subject_id: str, name: str,
                 role: str, registration_number: str, employer: str) -> IdentityRecord:
+        if repo.keys_wiped(subject_kind, subject_id):  # no fresh key in a previous user's name
+            raise _retired(name.strip())
         ident_id = str(uuid.uuid4())
         key_name = secret_name(ident_id)
         passphrase = self._secrets.get(key_name) or certificates.new_passphrase()
@@ -187,6 +204,8 @@ class SigningService:
     def signer_for(self, identity: SignerIdentity | str) -> certificates.KeyPair:
         """The decrypted key pair; clear errors for a missing or wrong passphrase."""
         rec = self._record(identity)
+        if not rec.key_pem_encrypted:
+            raise _retired(rec.name)
         passphrase = self._secrets.get(secret_name(rec.id))
         if not passphrase:
             raise SigningKeyMissing(

@@ -291,14 +291,15 @@ class SyncService:
                 with self._tx("enrol") as repo:
                     before = repo.state("server") or {}
                     switched = sync_enrol.switches(before, who)
-                    if switched:
-                        self._let_go(repo, before, who, url)
+                    dropped = self._let_go(repo, before, who, url) if switched else []
                     repo.set_state("server",
                                    sync_enrol.server_state(url, bundle, device_name, resp))
             except sync_enrol.EnrolRefused:
                 forget_sync_token(secrets, who.server_id, who.device_id)  # never kept
                 raise
         sync_enrol.save_ca(self._root, resp.ca_pem)
+        if dropped and self._signing_secrets is not None:
+            sync_enrol.forget_passphrases(self._signing_secrets(), dropped)
         if before.get("device_id") not in (None, who.device_id):
             forget_sync_token(secrets, before.get("server_id", ""), before["device_id"])
         if self._address is not None:  # the setting and the enrolment agree from now on
@@ -324,16 +325,19 @@ class SyncService:
             self._lock.release()
 
     def _let_go(self, repo: SyncRepository, before: dict[str, Any], who: Any,
-                url: str) -> None:
+                url: str) -> list[str]:
         """Enrolled as another user or with another server: refuse while changes wait to be
         sent (nothing is changed); otherwise remove every practitioner's data this store
         holds (the scope-exit removal: rows, files, search index, pseudonyms, parked rows;
-        audited without text) and start the pull again from the beginning."""
+        audited without text), the previous user's signing keys (so nobody signs in their
+        name here; certificates stay for verifying), and start the pull again from the
+        beginning. Returns the ids of the signing identities whose key went."""
         from assessor_app.services import sync_enrol
 
         waiting, kept = repo.count_dirty(), repo.kept_aside_count()
         if waiting or kept:  # (a batch saved for replay: its rows are still unsent here)
             raise sync_enrol.refused(before, who, url, waiting, kept)
+        dropped = list(repo.drop_signing_keys(before))  # (before their person row may go)
         gone = [r for pid in repo.held_practitioners()
                 if (r := repo.remove_revoked({"practitioner_id": pid, "reason": "enrolment"}))]
         for key in ("cursor", "inbox", "push", "notices", "last", "removed"):
@@ -345,6 +349,7 @@ class SyncService:
         if gone:
             repo.set_state("notices", {"items": [
                 sync_enrol.switch_words(before, who, url, sum(r.whole for r in gone))]})
+        return dropped
 
     # -- sync ------------------------------------------------------------------------------
     def sync(self, progress: Callable[[SyncProgress], None] | None = None,

@@ -86,6 +86,19 @@ def store_identity(database: Database, signing_secrets: SecretStore, pending: Pe
     return ident_id
 
 
+def forget_passphrases(signing_secrets: SecretStore, identity_ids: list[str]) -> None:
+    """Remove the keyring entries of signing keys deleted from the store. A keyring that
+    refuses leaves only a passphrase to a key that is gone, so enrolment goes on."""
+    import contextlib
+
+    from assessor_app.errors import KeyringUnavailable
+    from assessor_app.services.signing import secret_name
+
+    for ident_id in identity_ids:
+        with contextlib.suppress(KeyringUnavailable):
+            signing_secrets.delete(secret_name(ident_id))
+
+
 def server_state(url: str, ca_bundle: str | None, device_name: str,
                  resp: EnrolResponse) -> dict[str, Any]:
     who = resp.whoami

@@ -91,3 +91,45 @@ class SigningRepository:
         if row is not None and row.retired_at is None:
             row.retired_at = datetime.now(UTC)
             self._session.flush()
+
+    # -- a store enrolled as someone else: the previous user's keys go ----------------------
+    def subjects_issued_by(self, issuer: str) -> set[tuple[str, str]]:
+        """(subject kind, subject id) of every identity ``issuer`` issued (the employer issues
+        only to the user this store is enrolled as)."""
+        rows = self._session.execute(
+            select(SigningIdentity.subject_kind, SigningIdentity.subject_id)
+            .where(SigningIdentity.issuer == issuer)).all()
+        return {(r.subject_kind, r.subject_id) for r in rows}
+
+    def wipe_keys(self, subjects: set[tuple[str, str]]) -> list[str]:
+        """Retire every identity of ``subjects`` and delete its private key (freed pages
+        zeroed); certificates stay, so what they signed still verifies. Returns the ids whose
+        key was deleted now."""
+        rows = [row for kind, subject in sorted(subjects) for row in self._session.execute(
+            select(SigningIdentity).where(SigningIdentity.subject_kind == kind,
+                                          SigningIdentity.subject_id == subject)).scalars()]
+        now = datetime.now(UTC)
+        wiped = []
+        conn = self._session.connection()
+        previous = conn.exec_driver_sql("PRAGMA secure_delete").scalar()
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")
+        try:
+            for row in rows:
+                row.retired_at = row.retired_at or now
+                if row.key_pem_encrypted:
+                    row.key_pem_encrypted = ""
+                    wiped.append(row.id)
+            self._session.flush()
+        finally:
+            conn.exec_driver_sql(f"PRAGMA secure_delete = {int(previous or 0)}")
+        return wiped
+
+    def keys_wiped(self, subject_kind: str, subject_id: str) -> bool:
+        """True when the subject's keys left this store (enrolled as someone else since) and
+        no live identity has come back for them (enrolled as them again)."""
+        rows = self._session.execute(
+            select(SigningIdentity.key_pem_encrypted, SigningIdentity.retired_at)
+            .where(SigningIdentity.subject_kind == subject_kind,
+                   SigningIdentity.subject_id == subject_id)).all()
+        return (any(r.key_pem_encrypted == "" for r in rows)
+                and not any(r.retired_at is None for r in rows))

@@ -147,6 +147,26 @@ class SyncRepository(PullMixin, RemovalMixin):
             c.c.resolution == "", c.c.deleted_at.is_(None)).order_by(c.c.created_at, c.c.id))
             .scalars())
 
+    def drop_signing_keys(self, before: Mapping[str, Any]) -> list[str]:
+        """The previous enrolment's user (``before``) may no longer sign here: retire their
+        identities and delete their private keys (the employer-issued ones, and any other
+        of theirs); audited by id only. Returns the identity ids whose key went."""
+        from assessor_app.store.signing_repo import SigningRepository
+
+        signing = SigningRepository(self._s)
+        subjects = signing.subjects_issued_by("employer")  # issued only to enrolled users
+        name = before.get("user_name") or ""
+        person = self.person_named(name) if name else None
+        subjects |= {("person", p) for p in (person, before.get("user_id")) if p}
+        if before.get("practitioner_id"):
+            subjects.add(("practitioner", before["practitioner_id"]))
+        wiped = signing.wipe_keys(subjects)
+        if wiped:
+            audit.append_events(self._s, self._s.info.get("actor", "sync"), [
+                ("key-removal", "signing_identity", i, ["key_pem_encrypted", "reason=enrolment"])
+                for i in wiped])
+        return wiped
+
     def person_named(self, name: str) -> str | None:
         p = shape("person").table
         return self._conn.execute(select(p.c.id).where(p.c.name == name, p.c.deleted_at.is_(None))
