@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from assessor_app.domain.catalogue import Catalogue
 from assessor_app.domain.edit_merge import RecordChange, merge_edit
@@ -30,6 +29,7 @@ from assessor_app.domain.evidence_forms import (
 )
 from assessor_app.domain.record_review import CRITERION_PREFIX
 from assessor_app.errors import NotFound, RecordDeleted, RecordFinal, RecordRemoved, UsageError
+from assessor_app.services.kept_typing import KEPT_HINT, removed_words
 from assessor_app.services.link_merge import merge_links
 from assessor_app.services.record_review_criteria import default_criteria
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
@@ -75,23 +75,7 @@ class EvidenceLinks:
 #: StandardLink.strength: how well the evidence shows the statement
 STRENGTHS = {1: "some evidence", 2: "clear evidence", 3: "strong evidence"}
 
-KEPT_HINT = ("Your typing is kept aside, encrypted, on this laptop with your other kept-aside "
-             "changes (assessor-app sync --kept-aside lists them); it goes back into the record "
-             "if the practitioner is assigned to you again.")
 _GONE = ("That evidence is not in this store.", "It may have been removed; refresh the page (F5).")
-
-
-def removed_words(item: dict[str, Any]) -> str:
-    """Why a record left this laptop with its practitioner (``SyncRepository.removal_of``)."""
-    if not item.get("whole"):
-        return ("This record was moved to a practitioner you are not assigned and has been "
-                "removed from this laptop.")
-    reason = item.get("reason")
-    if reason == "reassigned":
-        return "This portfolio was moved to another assessor and removed from this laptop."
-    if reason == "role":
-        return "Your role on the sync server changed, so this portfolio was removed from this laptop."
-    return "This portfolio is no longer assigned to you and was removed from this laptop."
 
 
 def _gone(session, evidence_id: str) -> NotFound:  # type: ignore[no-untyped-def]
