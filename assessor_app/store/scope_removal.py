@@ -247,7 +247,7 @@ class RemovalMixin:
         item = self.removal_of(record_id)
         if item is None:
             return None
-        if typing:
+        if typing or (extra or {}).get("links") is not None:
             entry = {"id": _new_id(), "practitioner_id": item["practitioner_id"],
                      "practitioner_name": item["practitioner_name"], "table_name": kind,
                      "row_id": record_id, "root_table": item["root_table"],
@@ -255,7 +255,8 @@ class RemovalMixin:
                      "row": {**(extra or {}), "typing": typing, "base": base},
                      "content": None, "reason": item["reason"], "kept_at": _now()}
             self._conn.execute(insert(KeptAside), [entry])
-            self._events.append(("keep-aside", TYPING_OF[kind], record_id, sorted(typing)))
+            self._events.append(("keep-aside", TYPING_OF[kind], record_id,
+                                 sorted(typing) + (["links"] if extra and "links" in extra else [])))
         return item
 
     def typing_to_put_back(self, kind: str = TYPING) -> list[dict[str, Any]]:
@@ -264,6 +265,11 @@ class RemovalMixin:
         rows = self._conn.execute(select(k).where(k.c.table_name == kind)
                                   .order_by(k.c.kept_at)).mappings().all()
         return [dict(r) for r in rows if self._has(TYPING_OF[kind], r["row_id"], live=True)]
+
+    def rekeep(self, entry_id: str, row: dict[str, Any]) -> None:
+        """What is left of a kept-aside entry after part of it was put back."""
+        k = KeptAside.__table__
+        self._conn.execute(update(KeptAside).where(k.c.id == entry_id).values(row=row))
 
     def drop_kept(self, ids: list[str]) -> None:
         """Kept-aside entries that were put back another way (``typing_to_put_back``)."""
