@@ -129,7 +129,16 @@ class AppContext:
         return SyncService(self.database, secrets,
                            lambda: signing_secrets(self.database, secrets), self.paths.root,
                            address=AddressSetting(self.paths.root),
-                           put_back_typing=lambda: self.evidence.put_back_typing())
+                           put_back_typing=self._put_back_typing)
+
+    def _put_back_typing(self) -> list[tuple[str, int]]:
+        """Editor typing kept aside at a scope exit (evidence, review meetings, final
+        assessments) saved into records that are back: (practitioner name, changes)."""
+        done: dict[str, int] = {}
+        for service in (self.evidence, self.reviews, self.assessment):
+            for name, n in service.put_back_typing():
+                done[name] = done.get(name, 0) + n
+        return sorted(done.items())
 
     # The GUI's WorkbenchApi, delegated so the GUI sees one small object.
     def list_rows(self, today: date):  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from assessor_app.domain.assessment_rules import (
     RuleWarning,
@@ -38,9 +39,11 @@ from assessor_app.domain.review_fields import (
 )
 from assessor_app.domain.sufficiency import EvidenceFact, MinimumStatus, assess
 from assessor_app.errors import AppError, NotFound, UsageError
+from assessor_app.services import kept_typing
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
 from assessor_app.store import edit_conflicts, queries, review_repo
 from assessor_app.store.database import Database
+from assessor_app.store.scope_removal import ASSESSMENT_TYPING
 from assessor_app.store.uow import UnitOfWork
 
 
@@ -63,7 +66,14 @@ class AssessmentService:
 
     # -- reading ------------------------------------------------------------------------
     def draft(self, enrolment_id: str, today: date) -> AssessmentEditorData:
-        """The assessment with everything its editor shows; creates the draft if there is none."""
+        """The assessment with everything its editor shows; creates the draft if there is none.
+        RecordRemoved when the practitioner left this laptop (a scope exit)."""
+        try:
+            return self._draft(enrolment_id, today)
+        except NotFound as exc:
+            raise kept_typing.or_removed(self._db, enrolment_id, exc) from None
+
+    def _draft(self, enrolment_id: str, today: date) -> AssessmentEditorData:
         with self._db.uow(actor="assessor") as uow:
             ctx = self._context(uow, enrolment_id, today)
             record = review_repo.assessment(uow.session, enrolment_id)
@@ -95,7 +105,33 @@ class AssessmentService:
         the blocking warnings still open. ``base``: what the editor's form held when it
         was shown; a field a sync changed meanwhile keeps the other value (untouched here)
         or becomes a conflict (changed in both: this text in the record, the other kept).
+        RecordRemoved when the practitioner left this laptop meanwhile (``keep_aside``).
         """
+        try:
+            return self._update(enrolment_id, data, final=final, base=base)
+        except NotFound as exc:
+            raise kept_typing.or_removed(self._db, enrolment_id, exc) from None
+
+    def keep_aside(self, enrolment_id: str, typing: dict[str, object],
+                   base: dict[str, object]) -> str:
+        """An open editor's assessment (flat fields, and the base they were typed on) for a
+        practitioner who left this laptop, kept aside until they are assigned back
+        (``put_back_typing``). Returns the plain words for the editor."""
+        return kept_typing.keep_aside(self._db, ASSESSMENT_TYPING, enrolment_id, dict(typing),
+                                      dict(base))
+
+    def put_back_typing(self) -> list[tuple[str, int]]:
+        """Assessment typing kept aside for practitioners who are on this laptop again,
+        saved as a draft on the base it was typed on (changed meanwhile: both texts kept;
+        signed meanwhile: it stays kept aside)."""
+        def save(row: dict[str, Any]) -> None:
+            self.update(str(row["enrolment_id"]), assessment_from_fields(row["typing"]),
+                        base=assessment_from_fields(row["base"]))
+
+        return kept_typing.put_back(self._db, ASSESSMENT_TYPING, save)
+
+    def _update(self, enrolment_id: str, data: AssessmentInput, *, final: bool,
+                base: AssessmentInput | None) -> AssessmentEditorData:
         data = clean_assessment(data)
         with self._db.uow(actor="assessor") as uow:
             s = uow.session

@@ -29,7 +29,15 @@ from assessor_app.domain.evidence_forms import (
     parse_date,
 )
 from assessor_app.domain.record_review import CRITERION_PREFIX
-from assessor_app.errors import NotFound, RecordDeleted, RecordFinal, RecordRemoved, UsageError
+from assessor_app.errors import (
+    AppError,
+    NotFound,
+    RecordDeleted,
+    RecordFinal,
+    RecordRemoved,
+    UsageError,
+)
+from assessor_app.services.kept_typing import KEPT_HINT, removed_words
 from assessor_app.services.link_merge import merge_links
 from assessor_app.services.record_review_criteria import default_criteria
 from assessor_app.services.reviews import EnrolmentContext, enrolment_context
@@ -75,23 +83,17 @@ class EvidenceLinks:
 #: StandardLink.strength: how well the evidence shows the statement
 STRENGTHS = {1: "some evidence", 2: "clear evidence", 3: "strong evidence"}
 
-KEPT_HINT = ("Your typing is kept aside, encrypted, on this laptop with your other kept-aside "
-             "changes (assessor-app sync --kept-aside lists them); it goes back into the record "
-             "if the practitioner is assigned to you again.")
 _GONE = ("That evidence is not in this store.", "It may have been removed; refresh the page (F5).")
 
 
-def removed_words(item: dict[str, Any]) -> str:
-    """Why a record left this laptop with its practitioner (``SyncRepository.removal_of``)."""
-    if not item.get("whole"):
-        return ("This record was moved to a practitioner you are not assigned and has been "
-                "removed from this laptop.")
-    reason = item.get("reason")
-    if reason == "reassigned":
-        return "This portfolio was moved to another assessor and removed from this laptop."
-    if reason == "role":
-        return "Your role on the sync server changed, so this portfolio was removed from this laptop."
-    return "This portfolio is no longer assigned to you and was removed from this laptop."
+def _link_row(x: StandardLinkDTO) -> list[object]:
+    """A standards link as kept aside (JSON)."""
+    return [x.framework_id, x.statement_code, x.comment, x.framework_version, x.strength]
+
+
+def _link_dto(row: Sequence[Any]) -> StandardLinkDTO:
+    fw, code, comment, version, strength = row
+    return StandardLinkDTO(str(fw), str(code), str(comment), str(version), int(strength))
 
 
 def _gone(session, evidence_id: str) -> NotFound:  # type: ignore[no-untyped-def]
@@ -234,16 +236,22 @@ class EvidenceService:
                 uow.commit()
         return self.load(evidence_id)
 
-    def keep_aside(self, evidence_id: str, typing: dict[str, str],
-                   base: dict[str, str]) -> str:
+    def keep_aside(self, evidence_id: str, typing: dict[str, str], base: dict[str, str],
+                   links: Sequence[StandardLinkDTO] | None = None,
+                   links_base: Sequence[StandardLinkDTO] | None = None) -> str:
         """An open editor's typing for a record that left this laptop with its practitioner,
         kept aside with the removal's other unsent changes (put back by the sync when the
-        practitioner is assigned back: ``put_back_typing``). Returns the plain words for the
-        editor; NotFound when the record did not leave that way."""
+        practitioner is assigned back: ``put_back_typing``). ``links``: the standards links
+        the editor held and had not saved, with the links it showed (``links_base``).
+        Returns the plain words for the editor; NotFound when the record did not leave
+        that way."""
         from assessor_app.store.sync_repo import sync_transaction
 
+        extra = None if links is None else {
+            "links": [_link_row(x) for x in links],
+            "links_base": [_link_row(x) for x in links_base or ()]}
         with disk_errors("Your typing"), sync_transaction(self._db, "assessor") as repo:
-            item = repo.keep_typing_aside(evidence_id, typing, base)
+            item = repo.keep_typing_aside(evidence_id, typing, base, extra=extra)
         if item is None:
             raise NotFound(*_GONE)
         return removed_words(item)
@@ -260,10 +268,20 @@ class EvidenceService:
         done: dict[str, int] = {}
         for e in entries:
             typing, base = e["row"].get("typing") or {}, e["row"].get("base") or {}
-            try:
-                self.autosave(e["row_id"], typing, base)
-            except RecordFinal:
-                self.keep_beside(e["row_id"], typing)
+            if typing:
+                try:
+                    self.autosave(e["row_id"], typing, base)
+                except RecordFinal:
+                    self.keep_beside(e["row_id"], typing)
+            links = e["row"].get("links")
+            if links is not None:
+                try:
+                    self.set_links(e["row_id"], [_link_dto(r) for r in links],
+                                   base=[_link_dto(r) for r in e["row"].get("links_base") or ()])
+                except AppError:  # final meanwhile: the links stay kept aside, nothing lost
+                    with sync_transaction(self._db, "assessor") as repo:
+                        repo.rekeep(e["id"], {**e["row"], "typing": {}, "base": {}})
+                    continue
             with sync_transaction(self._db, "assessor") as repo:
                 repo.drop_kept([e["id"]])
             name = e["practitioner_name"] or "a practitioner"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from assessor_app.domain.catalogue import Catalogue, Framework, Programme
 from assessor_app.domain.edit_merge import RecordChange, align, merge_edit
@@ -30,9 +31,11 @@ from assessor_app.domain.review_fields import clean_review, review_fields, revie
 from assessor_app.domain.reviews import PeriodSummary, day_text, period_summary, review_period
 from assessor_app.domain.timeline import PauseSpan, Timeline, build_timeline
 from assessor_app.errors import AppError, NotFound, RecordDeleted, UsageError
+from assessor_app.services import kept_typing
 from assessor_app.store import edit_conflicts, queries, review_repo
 from assessor_app.store.database import Database
 from assessor_app.store.queries import EnrolmentRecord
+from assessor_app.store.scope_removal import REVIEW_TYPING
 
 
 class ReviewLocked(AppError):
@@ -121,6 +124,14 @@ class ReviewService:
 
     # -- reading ------------------------------------------------------------------------
     def editor_data(self, enrolment_id: str, today: date) -> ReviewEditorData:
+        """Everything the review editor shows. RecordRemoved when the practitioner left this
+        laptop (a scope exit)."""
+        try:
+            return self._editor_data(enrolment_id, today)
+        except NotFound as exc:
+            raise kept_typing.or_removed(self._db, enrolment_id, exc) from None
+
+    def _editor_data(self, enrolment_id: str, today: date) -> ReviewEditorData:
         with self._db.uow() as uow:
             found = queries.enrolments(uow.session, enrolment_id)
             signed = review_repo.assessment_status(uow.session, enrolment_id) == "signed"
@@ -193,8 +204,16 @@ class ReviewService:
 
         ``base``: what the editor's form held when it was shown. A review made meanwhile at
         the same point (another device, synced in) is then saved into, field by field
-        against that base, instead of refused.
+        against that base, instead of refused. RecordRemoved when the practitioner left this
+        laptop meanwhile (the editor keeps its typing aside: ``keep_aside``).
         """
+        try:
+            return self._save(enrolment_id, data, review_id=review_id, final=final, base=base)
+        except NotFound as exc:
+            raise kept_typing.or_removed(self._db, enrolment_id, exc) from None
+
+    def _save(self, enrolment_id: str, data: ReviewInput, *, review_id: str | None,
+              final: bool, base: ReviewInput | None) -> ReviewRecord:
         if review_id is None and base is not None:
             made = self.for_point(enrolment_id, data.review_point_id)
             review_id = made.id if made is not None else None
@@ -263,6 +282,24 @@ class ReviewService:
                                    base=c.base, source=source or RecordChange())
             uow.commit()
         return replace(self.get(review_id), conflicted_with=source)
+
+    def keep_aside(self, enrolment_id: str, typing: dict[str, object],
+                   base: dict[str, object]) -> str:
+        """An open editor's review (flat fields, and the base they were typed on) for a
+        practitioner who left this laptop, kept aside until they are assigned back
+        (``put_back_typing``). Returns the plain words for the editor."""
+        return kept_typing.keep_aside(self._db, REVIEW_TYPING, enrolment_id, dict(typing),
+                                      dict(base))
+
+    def put_back_typing(self) -> list[tuple[str, int]]:
+        """Review typing kept aside for practitioners who are on this laptop again, saved as
+        a draft into the review at its point (or as a new one) on the base it was typed on
+        (changed meanwhile: both texts kept)."""
+        def save(row: dict[str, Any]) -> None:
+            self.save(str(row["enrolment_id"]), review_from_fields(row["typing"]),
+                      base=review_from_fields(row["base"]))
+
+        return kept_typing.put_back(self._db, REVIEW_TYPING, save)
 
     @staticmethod
     def _check(ctx: EnrolmentContext, data: ReviewInput, final: bool) -> None:

@@ -31,6 +31,11 @@ from assessor_app.sync import tables
 Tree = dict[str, set[str]]
 #: ``KeptAside.table_name`` of an open editor's typing (editor fields, see keep_typing_aside)
 TYPING = "evidence-typing"
+#: the same for the review-meeting and final-assessment editors (their row_id is the enrolment)
+REVIEW_TYPING = "review-typing"
+ASSESSMENT_TYPING = "assessment-typing"
+#: the table whose row must be back before each kind of typing can be put back
+TYPING_OF = {TYPING: "evidence", REVIEW_TYPING: "enrolment", ASSESSMENT_TYPING: "enrolment"}
 REMEMBER_REMOVALS = 50  # removals remembered for editors still open on their records
 
 
@@ -170,7 +175,8 @@ class RemovalMixin:
             return None  # never here (or already removed): nothing to remove, nothing to tell
         keys = [(t, i) for t in sorted(found, key=lambda t: tables.RANK[t]) for i in found[t]]
         kept = self._keep_aside(keys, start, pid, name, reason)
-        self._note_removed(start, pid, name, reason, found.get("evidence", set()))
+        self._note_removed(start, pid, name, reason, found.get("evidence", set()),
+                           found.get("enrolment", set()))
         self._secure_delete(found)
         enrolments = sorted(found.get("enrolment", set()))
         for group in chunks(enrolments):
@@ -206,52 +212,64 @@ class RemovalMixin:
         return len(kept)
 
     def _note_removed(self, root: tuple[str, str], pid: str, name: str, reason: str,
-                      evidence: set[str]) -> None:
-        """Remember which evidence left with which removal, so an editor still open on one
-        can say why its record is gone and keep its typing aside (``keep_typing_aside``)."""
-        if not evidence:
+                      evidence: set[str], enrolments: set[str]) -> None:
+        """Remember which evidence and enrolments left with which removal, so an editor
+        still open on one (evidence, review meeting, final assessment) can say why its
+        record is gone and keep its typing aside (``keep_typing_aside``)."""
+        if not evidence and not enrolments:
             return
         item = {"root_table": root[0], "root_id": root[1], "practitioner_id": pid,
                 "practitioner_name": name[:200], "reason": reason[:32],
-                "whole": root[0] == "practitioner", "evidence": sorted(evidence)}
+                "whole": root[0] == "practitioner", "evidence": sorted(evidence),
+                "enrolments": sorted(enrolments)}
         items = [i for i in (self.state("removed") or {}).get("items", [])
                  if i.get("root_id") != root[1]]
         self.set_state("removed", {"items": [*items, item][-REMEMBER_REMOVALS:]})
 
-    def removal_of(self, evidence_id: str) -> dict[str, Any] | None:
-        """The removal that took this evidence off the device (None: not removed that way,
-        or the practitioner is back: their records are here again)."""
+    def removal_of(self, record_id: str) -> dict[str, Any] | None:
+        """The removal that took this evidence (or enrolment) off the device (None: not
+        removed that way, or the practitioner is back: their records are here again)."""
         for item in reversed((self.state("removed") or {}).get("items", [])):
-            if evidence_id in item.get("evidence", ()):
+            if record_id in item.get("evidence", ()) or record_id in item.get("enrolments", ()):
                 back = self._has(item["root_table"], item["root_id"], live=True)
                 return None if back else item
         return None
 
-    def keep_typing_aside(self, evidence_id: str, typing: dict[str, str],
-                          base: dict[str, str]) -> dict[str, Any] | None:
-        """An open editor's typing for evidence a removal took away, kept aside with the
-        removal's other unsent changes (``TYPING`` entries: editor fields, not a wire row;
-        the sync puts them back through the evidence service when the practitioner returns).
-        None when the evidence did not leave with a removal."""
-        item = self.removal_of(evidence_id)
+    def keep_typing_aside(self, record_id: str, typing: dict[str, Any], base: dict[str, Any],
+                          *, kind: str = TYPING,
+                          extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """An open editor's typing for a record a removal took away (evidence, or for the
+        review and assessment editors their enrolment), kept aside with the removal's other
+        unsent changes (``TYPING_OF`` entries: editor fields, not a wire row; the sync puts
+        them back through the editor's service when the practitioner returns). ``extra``:
+        what else the service needs to put it back (the review's id). None when the record
+        did not leave with a removal."""
+        item = self.removal_of(record_id)
         if item is None:
             return None
-        if typing:
+        if typing or (extra or {}).get("links") is not None:
             entry = {"id": _new_id(), "practitioner_id": item["practitioner_id"],
-                     "practitioner_name": item["practitioner_name"], "table_name": TYPING,
-                     "row_id": evidence_id, "root_table": item["root_table"],
-                     "root_id": item["root_id"], "row": {"typing": typing, "base": base},
+                     "practitioner_name": item["practitioner_name"], "table_name": kind,
+                     "row_id": record_id, "root_table": item["root_table"],
+                     "root_id": item["root_id"],
+                     "row": {**(extra or {}), "typing": typing, "base": base},
                      "content": None, "reason": item["reason"], "kept_at": _now()}
             self._conn.execute(insert(KeptAside), [entry])
-            self._events.append(("keep-aside", "evidence", evidence_id, sorted(typing)))
+            self._events.append(("keep-aside", TYPING_OF[kind], record_id,
+                                 sorted(typing) + (["links"] if extra and "links" in extra else [])))
         return item
 
-    def typing_to_put_back(self) -> list[dict[str, Any]]:
-        """Kept-aside editor typing whose evidence is on this device again (oldest first)."""
+    def typing_to_put_back(self, kind: str = TYPING) -> list[dict[str, Any]]:
+        """Kept-aside editor typing whose record is on this device again (oldest first)."""
         k = KeptAside.__table__
-        rows = self._conn.execute(select(k).where(k.c.table_name == TYPING)
+        rows = self._conn.execute(select(k).where(k.c.table_name == kind)
                                   .order_by(k.c.kept_at)).mappings().all()
-        return [dict(r) for r in rows if self._has("evidence", r["row_id"], live=True)]
+        return [dict(r) for r in rows if self._has(TYPING_OF[kind], r["row_id"], live=True)]
+
+    def rekeep(self, entry_id: str, row: dict[str, Any]) -> None:
+        """What is left of a kept-aside entry after part of it was put back."""
+        k = KeptAside.__table__
+        self._conn.execute(update(KeptAside).where(k.c.id == entry_id).values(row=row))
 
     def drop_kept(self, ids: list[str]) -> None:
         """Kept-aside entries that were put back another way (``typing_to_put_back``)."""

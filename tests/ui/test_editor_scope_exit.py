@@ -125,3 +125,44 @@ def test_an_editor_with_nothing_unsaved_says_nothing_was_lost(
     qtbot.waitUntil(lambda: "nothing is lost" in notice.label.text(), timeout=10_000)
     assert notice.label.text().startswith("This portfolio was moved to another assessor")
     assert one.sync.kept_aside() == []
+
+
+def links_in(ctx: AppContext, evidence_id: str) -> set[tuple[str, str]]:
+    return {(x.statement_code, x.comment) for x in ctx.evidence.links(evidence_id).links}
+
+
+def test_standards_ticked_and_not_saved_yet_are_kept_aside_and_go_back(
+        qtbot: QtBot, runner: DbRunner, moved: dict[str, Any]) -> None:
+    server, coord, one, tree = moved["server"], moved["coord"], moved["one"], moved["tree"]
+    evidence_id = tree["evidence"][0]
+    editor = open_editor(qtbot, runner, one, evidence_id, delay_ms=SLOW)
+    qtbot.waitUntil(lambda: editor.links_loaded, timeout=10_000)
+    editor.picker.set_checked(("pcf", "3"), True)  # ticked and commented, not saved yet
+    comment = editor.picker.comments[("pcf", "3")]
+    qtbot.waitUntil(comment.isEnabled, timeout=5_000)
+    qtbot.keyClicks(comment, "Quokkaberry diversity work")
+    assert not editor.links_idle()
+
+    server.reassign(tree["practitioner"], "Assessor Two")
+    one.sync.sync()
+    editor.save_links()  # the links' save goes out now (as after the person's pause)
+    notice = editor.live.notice
+    qtbot.waitUntil(lambda: "kept aside, encrypted" in notice.label.text(), timeout=10_000)
+    assert notice.label.text().startswith("This portfolio was moved to another assessor")
+    assert editor.picker.is_checked(("pcf", "3"))  # still shown, no longer editable
+    assert not comment.isEnabled() or comment.isReadOnly()
+    [group] = one.sync.kept_aside()
+    assert (group.practitioner_name, group.changes) == ("Sam Example", 1)
+    with one.database.uow() as uow:
+        raw = uow.session.connection().execute(text("SELECT row FROM kept_aside")).scalar_one()
+    assert "Quokkaberry diversity work" in raw
+    editor.close_editor()
+    drain(qtbot, runner)
+
+    server.assign("Assessor One", tree["practitioner"])
+    one.sync.sync()
+    assert one.sync.status().kept_aside == 0 and one.sync.status().waiting == 0
+    assert ("3", "Quokkaberry diversity work") in links_in(one, evidence_id)
+    assert ("PCF1", "Fictional comment") in links_in(one, evidence_id)  # kept, not replaced
+    coord.sync.sync()
+    assert ("3", "Quokkaberry diversity work") in links_in(coord, evidence_id)

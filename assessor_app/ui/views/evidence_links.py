@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assessor_app.errors import RecordRemoved
 from assessor_app.ui.tasks import on_worker
 
 Row = tuple[str, str, str, str, int]  # framework, version, code, comment, strength
@@ -68,7 +69,25 @@ class EvidenceLinks:
 
         e.runner.run_op(save, e.evidence_id) \
             .on_success(e.guarded(lambda data: self._on_links_saved(data, rows))) \
-            .on_failure(e.guarded(e.show_failure))
+            .on_failure(e.guarded(self._on_links_failed))
+
+    def _on_links_failed(self, exc: BaseException) -> None:
+        e: Any = self
+        if isinstance(exc, RecordRemoved):  # left this laptop: kept aside with the typing
+            e.live.on_removed(exc)
+        else:
+            e.show_failure(exc)
+
+    def stop_links(self) -> None:
+        """No more link saves (the record left this laptop)."""
+        self._links_timer.stop()
+
+    def unsaved_links(self) -> tuple[list[Row], list[Row]] | None:
+        """The picker's links and the links it showed, when they differ (not saved yet)."""
+        if not self.links_loaded:
+            return None
+        rows = self.picker.links()
+        return None if _shown(rows) == _shown(self.links_base) else (rows, list(self.links_base))
 
     def _on_links_saved(self, data: Any, sent: list[Row] | None = None) -> None:
         e: Any = self

@@ -341,11 +341,28 @@ class EvidenceLive(QObject):
         values = {**self.current_values(), **e.autosaver.take_pending()}
         typing = {k: v for k, v in values.items() if v != self.base.get(k, "")}
         base = {k: self.base.get(k, "") for k in typing}
+        e.stop_links()  # a links change waiting is kept aside with the typing, not saved
+        links = e.unsaved_links()
         self.notice.show_notice("removed", f"{exc.message} Keeping your typing aside…",
                                 closable=False)
-        e.runner.run_op(on_worker(e.api, "evidence", "keep_aside"), e.evidence_id, typing, base) \
-            .on_success(e.guarded(lambda words: self._kept_aside(str(words), bool(typing)))) \
+        keep = on_worker(e.api, "evidence", "keep_aside")
+
+        def keep_aside(evidence_id: str) -> Any:  # runs on the DB thread
+            from assessor_app.services.evidence import StandardLinkDTO
+
+            def dtos(rows: list[tuple[str, str, str, str, int]]) -> list[StandardLinkDTO]:
+                return [StandardLinkDTO(fw, code, comment, version, strength)
+                        for fw, version, code, comment, strength in rows]
+
+            return keep(evidence_id, typing, base, *(
+                (dtos(links[0]), dtos(links[1])) if links is not None else ()))
+
+        typed = bool(typing) or links is not None
+        e.runner.run_op(keep_aside, e.evidence_id) \
+            .on_success(e.guarded(lambda words: self._kept_aside(str(words), typed))) \
             .on_failure(e.guarded(self._keep_aside_failed))
+
+    on_removed = _on_removed
 
     def _kept_aside(self, words: str, typed: bool) -> None:
         kept = ("Your typing is kept aside, encrypted, on this laptop with your other "

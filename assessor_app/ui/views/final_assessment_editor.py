@@ -42,6 +42,7 @@ from assessor_app.domain.review_fields import (
     assessment_fields,
     assessment_from_fields,
 )
+from assessor_app.errors import RecordRemoved
 from assessor_app.ui.record_watch import record_watch
 from assessor_app.ui.tasks import DbRunner, Op, on_worker
 from assessor_app.ui.views.editor_parts import (
@@ -270,15 +271,23 @@ class FinalAssessmentEditor(QWidget):
         """Status and read-only state of the record shown (signed: nothing can change)."""
         assert self.data is not None
         rec = self.data.record
+        locked = self.locked
         for box in self._boxes().values():
-            box.setReadOnly(rec.signed)
+            box.setReadOnly(locked)
         for button in self.recommendation_buttons.values():
-            button.setEnabled(not rec.signed)
-        self.standards.set_read_only(rec.signed)
+            button.setEnabled(not locked)
+        self.standards.set_read_only(locked)
         status = {"draft": "Draft", "final": "Final (not yet signed)",
                   "signed": "Signed — read only"}.get(rec.status, rec.status)
-        set_status(self.status_label, status, "locked" if rec.signed else rec.status)
+        if self.live.removed:
+            status = "Removed from this laptop"
+        set_status(self.status_label, status, "locked" if locked else rec.status)
         self._refresh_warnings()
+
+    @property
+    def locked(self) -> bool:
+        """Nothing can change: signed, or the practitioner left this laptop."""
+        return self.data is not None and (self.data.record.signed or self.live.removed)
 
     # -- warnings and saving --------------------------------------------------------------
     def current_input(self) -> AssessmentInput:
@@ -313,10 +322,11 @@ class FinalAssessmentEditor(QWidget):
         self.warning_title.setText(f"<b>Warnings</b> ({len(stops)} must fix, {checks} to check)")
         n = len(self.rationale.toPlainText().strip())
         self.rationale_count.setText(f"{n} characters (at least {MIN_RATIONALE_CHARS} needed)")
-        signed = self.data.record.signed
+        signed = self.locked
         self.save_button.setEnabled(not signed)
         self.final_button.setEnabled(not signed and not stops)
-        why = ("Signed: no more changes." if signed else
+        why = ("Removed from this laptop: nothing can be saved here." if self.live.removed
+               else "Signed: no more changes." if signed else
                "Mark final is unavailable until you " + "; ".join(w.action for w in stops) + "."
                if stops else "")
         self.final_hint.setText(why)
@@ -336,8 +346,7 @@ class FinalAssessmentEditor(QWidget):
         practitioner or the window closes: queued on the DB thread now, so it is written
         before anything the page reads next. Nothing typed (or a save of this very typing
         already on its way): nothing to do."""
-        if (self.data is None or self.data.record.signed or self.runner.stopped
-                or not self.live.dirty):
+        if self.data is None or self.locked or self.runner.stopped or not self.live.dirty:
             return None
         current = assessment_fields(self.current_input())
         if self._keeping is not None and self._keeping == current:
@@ -347,7 +356,7 @@ class FinalAssessmentEditor(QWidget):
         return op
 
     def save(self, *, final: bool) -> Op | None:
-        if self.data is None or self.data.record.signed:
+        if self.data is None or self.locked:
             return None
         self.message.setText("Saving…")
         current = self.current_input()
@@ -355,7 +364,9 @@ class FinalAssessmentEditor(QWidget):
         base = assessment_from_fields(self.live.base) if self.live.base is not None else None
         op = self.runner.run_op(on_worker(self.api, "assessment", "update"), self._enrolment_id,
                                 current, final=final, base=base)
-        op.on_success(lambda data: self._on_saved(data, sent)).on_failure(self._on_failure)
+        pending = (self._enrolment_id, sent, dict(self.live.base or sent))
+        op.on_success(lambda data: self._on_saved(data, sent)) \
+            .on_failure(lambda exc: self._on_failure(exc, pending))
         return self._ops.track(op)
 
     def _on_saved(self, data: AssessmentEditorData, sent: dict[str, Any] | None = None) -> None:
@@ -372,8 +383,28 @@ class FinalAssessmentEditor(QWidget):
         self.message.setText("Marked final." if data.record.status == "final" else "Draft saved.")
         self.saved.emit(data)
 
-    def _on_failure(self, exc: BaseException) -> None:
+    def _on_failure(self, exc: BaseException,
+                    pending: tuple[str, dict[str, Any], dict[str, Any]] | None = None) -> None:
         self._keeping = None
+        if isinstance(exc, RecordRemoved):
+            self._on_removed(exc, pending)
+            return
         text = error_text(exc)
         self.message.setText(text)
         self.failed.emit(text)
+
+    def _on_removed(self, exc: RecordRemoved,
+                    pending: tuple[str, dict[str, Any], dict[str, Any]] | None) -> None:
+        """The practitioner left this laptop (a scope exit): a failed save's text and the
+        form's typing are kept aside; the form shown for them turns read only."""
+        def keeper(enrolment_id: str) -> Callable[..., Op]:
+            return lambda typing, base: self.runner.run_op(
+                on_worker(self.api, "assessment", "keep_aside"), enrolment_id, typing, base)
+
+        if pending is not None and pending[0] != self._enrolment_id:  # the form moved on
+            keeper(pending[0])(pending[1], pending[2])
+            return
+        self.live.removed_from_laptop(exc, keeper(self._enrolment_id),
+                                      pending[1:] if pending is not None else None)
+        if self.data is not None:
+            self._apply_state()

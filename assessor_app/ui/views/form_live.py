@@ -9,6 +9,11 @@ never put the form over parts a sync changed meanwhile. So the editor keeps, as 
 - a reload shows the new value of each part the person has not touched, in place, and keeps
   the typing in the others (``domain.edit_merge.reconcile``);
 - a save sends the base along; the service keeps both texts where both changed.
+
+When the practitioner leaves this laptop while the editor is open (moved to another
+assessor: a scope exit), the form can no longer be saved here: the editor says so plainly,
+turns read only and keeps the typing not saved aside with the other kept-aside changes
+(``removed_from_laptop``); it goes back into the record if the practitioner is assigned back.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from assessor_app.domain.edit_merge import RecordChange, reconcile
+from assessor_app.errors import RecordRemoved
+from assessor_app.ui.tasks import Op
 from assessor_app.ui.views.live_fields import conflict_words, updated_words
 from assessor_app.ui.widgets.notice_bar import NoticeBar
 
@@ -36,6 +43,7 @@ class FormLive(QObject):
         self.base: dict[str, Any] | None = None
         self.notice = NoticeBar(owner)
         self.conflicts_dialog: Any = None
+        self.removed = False  # the practitioner left this laptop: nothing is saved here
 
     @property
     def dirty(self) -> bool:
@@ -45,6 +53,7 @@ class FormLive(QObject):
     def shown(self, stored: dict[str, Any], conflicts: tuple[str, ...] = ()) -> None:
         """The form was filled from ``stored`` (another record, or the first time)."""
         self.base = dict(stored)
+        self.removed = False
         self.notice.hide()
         if conflicts:
             self.show_conflicts(None, conflicts)
@@ -52,7 +61,7 @@ class FormLive(QObject):
     def take_in(self, stored: dict[str, Any], change: RecordChange,
                 conflicts: tuple[str, ...] = ()) -> None:
         """The same record, read again: untouched parts show the new value, typing stays."""
-        if self.base is None:
+        if self.base is None or self.removed:  # (removed: the practitioner is back)
             self.shown(stored, conflicts)
             return
         result = reconcile(self.base, stored, self._current())
@@ -99,3 +108,52 @@ class FormLive(QObject):
         dialog.resolved.connect(lambda *_: record_watch().notify())
         self.conflicts_dialog = dialog
         dialog.open()
+
+    # -- the practitioner removed from this laptop ------------------------------------------
+    def removed_from_laptop(self, exc: RecordRemoved,
+                            keep: Callable[[dict[str, Any], dict[str, Any]], Op],
+                            pending: tuple[dict[str, Any], dict[str, Any]] | None = None) -> None:
+        """Keep aside (``keep(typing, base)``) what a save that failed (``pending``: what it
+        sent, on its base) and the form hold that is not saved, and say so plainly. The
+        owner makes the form read only (``removed`` is set); called again, nothing happens
+        beyond keeping a failed save's text."""
+        typed = [p for p in (pending,) if p is not None and p[0] != p[1]]
+        current = self._current()
+        if (not self.removed and self.base is not None and current != self.base
+                and all(current != sent for sent, _ in typed)):
+            typed.append((current, dict(self.base)))
+        if self.removed:
+            for typing, base in typed:
+                keep(typing, base)
+            return
+        self.removed = True
+        self.notice.show_notice("removed", f"{exc.message} Keeping your typing aside…",
+                                closable=False)
+        ops = [keep(typing, base) for typing, base in typed] or [keep({}, {})]
+        ops[-1].on_success(self._guarded(lambda words: self._kept_aside(str(words), bool(typed))))
+        for op in ops:
+            op.on_failure(self._guarded(self._keep_aside_failed))
+
+    def _guarded(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        import shiboken6
+
+        def call(value: Any) -> None:
+            if shiboken6.isValid(self.owner) and self.removed:
+                fn(value)
+        return call
+
+    def _kept_aside(self, words: str, typed: bool) -> None:
+        kept = ("Your typing is kept aside, encrypted, on this laptop with your other "
+                "kept-aside changes: it goes back into the record if the practitioner is "
+                "assigned to you again (assessor-app sync --kept-aside lists it)."
+                if typed else "Everything you typed had been saved, so nothing is lost.")
+        self.notice.show_notice("removed", f"{words} {kept} You can close this editor.",
+                                closable=False)
+        owner: Any = self.owner
+        owner.message.setText("Not saved here: kept aside." if typed else "")
+
+    def _keep_aside_failed(self, exc: BaseException) -> None:
+        self.notice.show_notice(
+            "removed", "This practitioner is no longer on this laptop and your typing could "
+            f"not be kept aside ({getattr(exc, 'message', '') or type(exc).__name__}). It is "
+            "still in this editor: copy it somewhere safe before closing.", closable=False)

@@ -40,7 +40,7 @@ from assessor_app.domain.review_dto import (
 )
 from assessor_app.domain.review_fields import review_fields, review_from_fields
 from assessor_app.domain.reviews import PeriodSummary
-from assessor_app.errors import RecordDeleted
+from assessor_app.errors import RecordDeleted, RecordRemoved
 from assessor_app.ui.dates import day_month_year
 from assessor_app.ui.record_watch import record_watch
 from assessor_app.ui.tasks import DbRunner, Op, on_worker
@@ -390,7 +390,9 @@ class ReviewEditor(ReviewLive, QWidget):
         op = self.runner.run_op(on_worker(self.api, "reviews", "save"), self._enrolment_id, data,
                                 review_id=self._review_id, final=final, base=base)
         shows = self._shows
-        op.on_success(lambda rec: self._on_saved(rec, sent, shows)).on_failure(self._on_failure)
+        pending = (self._enrolment_id, self._review_id, sent, dict(self.live.base or sent))
+        op.on_success(lambda rec: self._on_saved(rec, sent, shows)) \
+            .on_failure(lambda exc: self._on_failure(exc, pending))
         return self._ops.track(op)
 
     def _on_saved(self, rec: ReviewRecord, sent: dict[str, object] | None = None,
@@ -424,10 +426,32 @@ class ReviewEditor(ReviewLive, QWidget):
                                                  "stays deleted.")
         self.saved.emit(rec)
 
-    def _on_failure(self, exc: BaseException) -> None:
+    def _on_failure(self, exc: BaseException,
+                    pending: tuple[str, str | None, dict[str, Any], dict[str, Any]] | None = None,
+                    ) -> None:
         self._keeping = None
+        if isinstance(exc, RecordRemoved):
+            self._on_removed(exc, pending)
+            return
         text = error_text(exc)
         self.message.setText(text)
         if isinstance(exc, RecordDeleted):  # deleted by a sync: the next save makes it anew
             self._show_deleted(exc.message)
         self.failed.emit(text)
+
+    def _on_removed(self, exc: RecordRemoved,
+                    pending: tuple[str, str | None, dict[str, Any], dict[str, Any]] | None,
+                    ) -> None:
+        """The practitioner left this laptop (a scope exit): a failed save's text and the
+        form's typing are kept aside; the form shown for them turns read only."""
+        def keeper(enrolment_id: str) -> Callable[..., Op]:
+            return lambda typing, base: self.runner.run_op(
+                on_worker(self.api, "reviews", "keep_aside"), enrolment_id, typing, base)
+
+        if pending is not None and pending[0] != self._enrolment_id:  # the form moved on
+            keeper(pending[0])(pending[2], pending[3])
+            return
+        self.live.removed_from_laptop(exc, keeper(self._enrolment_id),
+                                      pending[2:] if pending is not None else None)
+        self._set_locked(True)
+        set_status(self.status_label, "Removed from this laptop", "locked")
