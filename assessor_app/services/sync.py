@@ -44,7 +44,6 @@ from assessor_app.sync.client import (
     RequestRefused,
     ServerFailed,
     SyncClient,
-    check_url,
 )
 
 if TYPE_CHECKING:
@@ -258,26 +257,8 @@ class SyncService:
         from assessor_app.services import sync_enrol
         from assessor_app.sync.protocol import EnrolRequest
 
-        if not (server_url or "").strip():
-            server_url = self.settings_address()
-            if not server_url:
-                raise UsageError("Which server? No server address was given, and Settings "
-                                 "name none.", "Give the address your coordinator sent: "
-                                 "assessor-app enrol --server URL --code CODE.")
-        url = check_url(server_url)
-        code, device_name = code.strip(), device_name.strip()
-        if len(code) < 6:
-            raise UsageError("That enrolment code is too short.",
-                             "Copy the whole code your coordinator sent.")
-        if not device_name:
-            raise UsageError("Give this computer a name (e.g. 'work laptop').")
-        bundle = None
-        if ca_bundle:
-            path = Path(ca_bundle).expanduser().resolve()
-            if not path.is_file():
-                raise UsageError(f"There is no CA bundle at {path}.",
-                                 "Give the PEM file your IT team sent.")
-            bundle = str(path)
+        url, code, device_name, bundle = sync_enrol.checked_input(
+            server_url or self.settings_address(), code, device_name, ca_bundle)
         pending = sync_enrol.new_key(device_name)
         enrolled = bool(self._read(lambda r: r.state("server")))
         with self._exclusive(enrolled):  # no sync of this folder while its enrolment changes
@@ -291,7 +272,7 @@ class SyncService:
                 with self._tx("enrol") as repo:
                     before = repo.state("server") or {}
                     switched = sync_enrol.switches(before, who)
-                    dropped = self._let_go(repo, before, who, url) if switched else []
+                    dropped = sync_enrol.let_go(repo, before, who, url) if switched else []
                     repo.set_state("server",
                                    sync_enrol.server_state(url, bundle, device_name, resp))
             except sync_enrol.EnrolRefused:
@@ -323,33 +304,6 @@ class SyncService:
                 yield
         finally:
             self._lock.release()
-
-    def _let_go(self, repo: SyncRepository, before: dict[str, Any], who: Any,
-                url: str) -> list[str]:
-        """Enrolled as another user or with another server: refuse while changes wait to be
-        sent (nothing is changed); otherwise remove every practitioner's data this store
-        holds (the scope-exit removal: rows, files, search index, pseudonyms, parked rows;
-        audited without text), the previous user's signing keys (so nobody signs in their
-        name here; certificates stay for verifying), and start the pull again from the
-        beginning. Returns the ids of the signing identities whose key went."""
-        from assessor_app.services import sync_enrol
-
-        waiting, kept = repo.count_dirty(), repo.kept_aside_count()
-        if waiting or kept:  # (a batch saved for replay: its rows are still unsent here)
-            raise sync_enrol.refused(before, who, url, waiting, kept)
-        dropped = list(repo.drop_signing_keys(before))  # (before their person row may go)
-        gone = [r for pid in repo.held_practitioners()
-                if (r := repo.remove_revoked({"practitioner_id": pid, "reason": "enrolment"}))]
-        for key in ("cursor", "inbox", "push", "notices", "last", "removed"):
-            # the old user's position, parked rows, notices and the memory of earlier removals
-            # (which names their practitioners)
-            repo.set_state(key, None)
-        if before.get("server_id") != who.server_id:
-            repo.forget_revisions()  # the rows left (employer-wide) are new to that server
-        if gone:
-            repo.set_state("notices", {"items": [
-                sync_enrol.switch_words(before, who, url, sum(r.whole for r in gone))]})
-        return dropped
 
     # -- sync ------------------------------------------------------------------------------
     def sync(self, progress: Callable[[SyncProgress], None] | None = None,

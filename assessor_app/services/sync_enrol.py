@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessor_app.errors import AppError
+from assessor_app.errors import AppError, UsageError
 from assessor_app.keystore import SecretStore
 from assessor_app.reports import certificates
+from assessor_app.sync.client import check_url
 from assessor_app.sync.protocol import EnrolResponse
 
 if TYPE_CHECKING:
     from assessor_app.store.database import Database
+    from assessor_app.store.sync_repo import SyncRepository
 
 CA_FILE = "employer-ca.pem"
 #: server roles → the signing role their certificate names (coordinators do not sign reports)
@@ -33,6 +35,31 @@ class PendingKey:
 
     pair: certificates.KeyPair
     csr_pem: str
+
+
+def checked_input(server_url: str, code: str, device_name: str,
+                  ca_bundle: str | None) -> tuple[str, str, str, str | None]:
+    """The enrolment's address, code, device name and CA bundle path, checked before the
+    server is asked (``server_url``: as given, else the one in Settings)."""
+    if not server_url.strip():
+        raise UsageError("Which server? No server address was given, and Settings "
+                         "name none.", "Give the address your coordinator sent: "
+                         "assessor-app enrol --server URL --code CODE.")
+    url = check_url(server_url)
+    code, device_name = code.strip(), device_name.strip()
+    if len(code) < 6:
+        raise UsageError("That enrolment code is too short.",
+                         "Copy the whole code your coordinator sent.")
+    if not device_name:
+        raise UsageError("Give this computer a name (e.g. 'work laptop').")
+    bundle = None
+    if ca_bundle:
+        path = Path(ca_bundle).expanduser().resolve()
+        if not path.is_file():
+            raise UsageError(f"There is no CA bundle at {path}.",
+                             "Give the PEM file your IT team sent.")
+        bundle = str(path)
+    return url, code, device_name, bundle
 
 
 def new_key(device_name: str) -> PendingKey:
@@ -158,3 +185,28 @@ def switch_words(before: dict[str, Any], who: Any, url: str, portfolios: int) ->
     return (f"This laptop was connected as {old}{where}; the {held} it held for them "
             f"{'have' if portfolios != 1 else 'has'} been removed from it. Your own portfolios "
             f"are fetched from {url} at the first sync.")
+
+
+def let_go(repo: SyncRepository, before: dict[str, Any], who: Any, url: str) -> list[str]:
+    """Enrolled as another user or with another server: refuse while changes wait to be
+    sent (nothing is changed); otherwise remove every practitioner's data this store
+    holds (the scope-exit removal: rows, files, search index, pseudonyms, parked rows;
+    audited without text), the previous user's signing keys (so nobody signs in their
+    name here; certificates stay for verifying), and start the pull again from the
+    beginning. Returns the ids of the signing identities whose key went."""
+    waiting, kept = repo.count_dirty(), repo.kept_aside_count()
+    if waiting or kept:  # (a batch saved for replay: its rows are still unsent here)
+        raise refused(before, who, url, waiting, kept)
+    dropped = list(repo.drop_signing_keys(before))  # (before their person row may go)
+    gone = [r for pid in repo.held_practitioners()
+            if (r := repo.remove_revoked({"practitioner_id": pid, "reason": "enrolment"}))]
+    for key in ("cursor", "inbox", "push", "notices", "last", "removed"):
+        # the old user's position, parked rows, notices and the memory of earlier removals
+        # (which names their practitioners)
+        repo.set_state(key, None)
+    if before.get("server_id") != who.server_id:
+        repo.forget_revisions()  # the rows left (employer-wide) are new to that server
+    if gone:
+        repo.set_state("notices", {"items": [
+            switch_words(before, who, url, sum(r.whole for r in gone))]})
+    return dropped
