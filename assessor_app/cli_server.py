@@ -55,19 +55,18 @@ def register(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--practitioner-id", metavar="ID",
                    help="for a practitioner: the id of their practitioner record")
-    p = act("assign", "give an assessor or manager a practitioner (their records sync to them)")
-    who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--assessor", metavar="NAME")
-    who.add_argument("--manager", metavar="NAME")
-    p.add_argument("--practitioner", required=True, metavar="P",
-                   help="the practitioner record's id, or a unique name on the server")
-    p = act("unassign", "take a practitioner away from an assessor or manager (their "
-                        "devices remove that practitioner's records at their next sync)")
-    who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--assessor", metavar="NAME")
-    who.add_argument("--manager", metavar="NAME")
-    p.add_argument("--practitioner", required=True, metavar="P",
-                   help="the practitioner record's id, or a unique name on the server")
+    def staff_and_practitioner(p: argparse.ArgumentParser) -> None:
+        who = p.add_mutually_exclusive_group(required=True)
+        who.add_argument("--assessor", metavar="NAME")
+        who.add_argument("--manager", metavar="NAME")
+        p.add_argument("--practitioner", required=True, metavar="P",
+                       help="the practitioner record's id, or a unique name on the server")
+
+    staff_and_practitioner(
+        act("assign", "give an assessor or manager a practitioner (their records sync to them)"))
+    staff_and_practitioner(
+        act("unassign", "take a practitioner away from an assessor or manager (their "
+                        "devices remove that practitioner's records at their next sync)"))
     p = act("reassign", "move a practitioner to another assessor (the previous assessors' "
                         "devices remove that practitioner's records at their next sync)")
     p.add_argument("--practitioner", required=True, metavar="P",

@@ -47,15 +47,19 @@ def _user(s: Session, name: str) -> User:
     return user
 
 
-def add_user(engine: Engine, name: str, role: str, practitioner_id: str | None = None) -> str:
-    name = name.strip()
-    if not name:
-        raise ServerError("A user needs a name.")
+def _check_role(role: str, practitioner_id: str | None) -> None:
     if role not in ROLES:
         raise ServerError(f"Unknown role {role!r}.", f"Use one of: {', '.join(ROLES)}.")
     if role == "practitioner" and not practitioner_id:
         raise ServerError("A practitioner user needs --practitioner-id (their practitioner "
                           "record's id).")
+
+
+def add_user(engine: Engine, name: str, role: str, practitioner_id: str | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ServerError("A user needs a name.")
+    _check_role(role, practitioner_id)
     with write_session(engine) as s:
         if s.scalar(select(User.id).where(User.name == name)):
             raise ServerError(f"There is already a user called {name!r}.")
@@ -188,11 +192,7 @@ def set_role(engine: Engine, user: str, role: str,
     next sync; practitioners they now read are re-stamped so their devices receive them.
     Assignments mean nothing to a coordinator or a practitioner user, so they are ended.
     Returns (practitioners lost, practitioners gained)."""
-    if role not in ROLES:
-        raise ServerError(f"Unknown role {role!r}.", f"Use one of: {', '.join(ROLES)}.")
-    if role == "practitioner" and not practitioner_id:
-        raise ServerError("A practitioner user needs --practitioner-id (their practitioner "
-                          "record's id).")
+    _check_role(role, practitioner_id)
     with write_session(engine) as s:
         u = _user(s, user)
         before = _scope_of(s, u)
