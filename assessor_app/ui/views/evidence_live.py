@@ -34,7 +34,13 @@ from assessor_app.errors import RecordDeleted, RecordFinal, RecordRemoved
 from assessor_app.ui.record_watch import record_watch
 from assessor_app.ui.tasks import Op, on_worker
 from assessor_app.ui.views.evidence_inputs import input_text
-from assessor_app.ui.views.live_fields import conflict_words, replace_text, updated_words
+from assessor_app.ui.views.live_fields import (
+    conflict_words,
+    keep_aside_failed_words,
+    kept_aside_words,
+    replace_text,
+    updated_words,
+)
 from assessor_app.ui.widgets.notice_bar import NoticeBar
 
 if TYPE_CHECKING:
@@ -365,19 +371,12 @@ class EvidenceLive(QObject):
     on_removed = _on_removed
 
     def _kept_aside(self, words: str, typed: bool) -> None:
-        kept = ("Your typing is kept aside, encrypted, on this laptop with your other "
-                "kept-aside changes: it goes back into the record if the practitioner is "
-                "assigned to you again (assessor-app sync --kept-aside lists it)."
-                if typed else "Everything you typed had been saved, so nothing is lost.")
-        self.notice.show_notice("removed", f"{words} {kept} You can close this editor.",
-                                closable=False)
+        self.notice.show_notice("removed", kept_aside_words(words, typed), closable=False)
         self.editor.save_label.setText("Not saved here: kept aside.")
 
     def _keep_aside_failed(self, exc: BaseException) -> None:
-        self.notice.show_notice(
-            "removed", "This record is no longer on this laptop and your typing could not be "
-            f"kept aside ({getattr(exc, 'message', '') or type(exc).__name__}). It is still in "
-            "this editor: copy it somewhere safe before closing.", closable=False)
+        self.notice.show_notice("removed", keep_aside_failed_words("record", exc),
+                                closable=False)
 
     def closing(self) -> None:
         """The editor closes: typing for a deleted record goes into a new record, typing for

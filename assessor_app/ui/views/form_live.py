@@ -27,7 +27,12 @@ from PySide6.QtWidgets import QWidget
 from assessor_app.domain.edit_merge import RecordChange, reconcile
 from assessor_app.errors import RecordRemoved
 from assessor_app.ui.tasks import Op
-from assessor_app.ui.views.live_fields import conflict_words, updated_words
+from assessor_app.ui.views.live_fields import (
+    conflict_words,
+    keep_aside_failed_words,
+    kept_aside_words,
+    updated_words,
+)
 from assessor_app.ui.widgets.notice_bar import NoticeBar
 
 
@@ -143,17 +148,10 @@ class FormLive(QObject):
         return call
 
     def _kept_aside(self, words: str, typed: bool) -> None:
-        kept = ("Your typing is kept aside, encrypted, on this laptop with your other "
-                "kept-aside changes: it goes back into the record if the practitioner is "
-                "assigned to you again (assessor-app sync --kept-aside lists it)."
-                if typed else "Everything you typed had been saved, so nothing is lost.")
-        self.notice.show_notice("removed", f"{words} {kept} You can close this editor.",
-                                closable=False)
+        self.notice.show_notice("removed", kept_aside_words(words, typed), closable=False)
         owner: Any = self.owner
         owner.message.setText("Not saved here: kept aside." if typed else "")
 
     def _keep_aside_failed(self, exc: BaseException) -> None:
-        self.notice.show_notice(
-            "removed", "This practitioner is no longer on this laptop and your typing could "
-            f"not be kept aside ({getattr(exc, 'message', '') or type(exc).__name__}). It is "
-            "still in this editor: copy it somewhere safe before closing.", closable=False)
+        self.notice.show_notice("removed", keep_aside_failed_words("practitioner", exc),
+                                closable=False)

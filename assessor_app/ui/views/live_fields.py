@@ -89,3 +89,21 @@ def conflict_words(change: RecordChange | None, parts: str = "") -> str:
                 "your text is in the record, the other version is waiting for you to compare.")
     return (f"Parts of this record were changed on two devices{what}. Both versions are kept "
             "until you choose.")
+
+
+def kept_aside_words(words: str, typed: bool) -> str:
+    """The notice of an editor whose record left this laptop (a scope exit): ``words`` say
+    why, then whether its typing was kept aside."""
+    kept = ("Your typing is kept aside, encrypted, on this laptop with your other "
+            "kept-aside changes: it goes back into the record if the practitioner is "
+            "assigned to you again (assessor-app sync --kept-aside lists it)."
+            if typed else "Everything you typed had been saved, so nothing is lost.")
+    return f"{words} {kept} You can close this editor."
+
+
+def keep_aside_failed_words(what: str, exc: BaseException) -> str:
+    """The typing of an editor whose ``what`` ("record", "practitioner") left this laptop
+    could not be kept aside: it is still in the editor."""
+    return (f"This {what} is no longer on this laptop and your typing could not be kept aside "
+            f"({getattr(exc, 'message', '') or type(exc).__name__}). It is still in this "
+            "editor: copy it somewhere safe before closing.")
