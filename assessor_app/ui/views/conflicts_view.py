@@ -93,6 +93,21 @@ def other_author(item: ConflictItem) -> str:
     return f"{who} on {item.other_device}" if item.other_device else who
 
 
+
+def _table(parent: QWidget, name: str, headers: list[str], *, stretch: int) -> QTreeWidget:
+    """A flat list with columns sized to their contents but ``stretch``, which takes the rest."""
+    table = QTreeWidget(parent)
+    table.setAccessibleName(name)
+    table.setRootIsDecorated(False)
+    table.setAlternatingRowColors(True)
+    table.setHeaderLabels(headers)
+    header = table.header()
+    for col in range(len(headers)):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
+    return table
+
 class ConflictsDialog(QDialog):
     """``api`` offers ``sync.conflicts()``, ``sync.parked()`` and ``sync.resolve(id, choice,
     merged_text)`` (``None``: nothing is read, the caller shows items itself). ``section``
@@ -127,16 +142,9 @@ class ConflictsDialog(QDialog):
         self.status.setAccessibleName("Conflicts status")
         self.status.setWordWrap(True)
 
-        self.list = QTreeWidget(self)
-        self.list.setAccessibleName("Open conflicts")
-        self.list.setRootIsDecorated(False)
-        self.list.setAlternatingRowColors(True)
-        self.list.setHeaderLabels(["Record", "Part", "Practitioner", "Other version by", "When"])
-        header = self.list.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 5):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
+        self.list = _table(self, "Open conflicts",
+                           ["Record", "Part", "Practitioner", "Other version by", "When"],
+                           stretch=0)
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
 
         self.kept_title = QLabel("In the record now", self)
@@ -230,17 +238,9 @@ class ConflictsDialog(QDialog):
         self.parked_status = QLabel("Reading waiting records…", page)
         self.parked_status.setAccessibleName("Waiting records status")
         self.parked_status.setWordWrap(True)
-        self.parked_list = QTreeWidget(page)
-        self.parked_list.setAccessibleName("Records waiting to be added")
-        self.parked_list.setRootIsDecorated(False)
-        self.parked_list.setAlternatingRowColors(True)
-        self.parked_list.setHeaderLabels(["Record", "Practitioner", "Why it waits", "Written by",
-                                          "Waiting since"])
-        header = self.parked_list.header()
-        for col in range(5):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
+        self.parked_list = _table(page, "Records waiting to be added",
+                                  ["Record", "Practitioner", "Why it waits", "Written by",
+                                   "Waiting since"], stretch=2)
         self.parked_list.currentItemChanged.connect(lambda *_: self._show_parked())
         box = QFrame(page)
         box.setFrameShape(QFrame.Shape.StyledPanel)
