@@ -93,7 +93,6 @@ def other_author(item: ConflictItem) -> str:
     return f"{who} on {item.other_device}" if item.other_device else who
 
 
-
 def _table(parent: QWidget, name: str, headers: list[str], *, stretch: int) -> QTreeWidget:
     """A flat list with columns sized to their contents but ``stretch``, which takes the rest."""
     table = QTreeWidget(parent)
