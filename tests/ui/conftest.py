@@ -9,7 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.tasks import DbRunner
+from tests.sync.devices import devices  # noqa: F401  (fixture: enrolled device stores)
 from tests.ui.factories import TODAY, InMemoryWorkbench
+from tests.ui.sync_parts import controllers  # noqa: F401  (fixture)
 
 
 @pytest.fixture

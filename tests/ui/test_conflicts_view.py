@@ -8,7 +8,6 @@ Set ASSESSOR_APP_SCREENSHOT_DIR to keep grabs of the view and the merge editor.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,13 +55,6 @@ def unnamed_controls(root: QWidget) -> list[str]:
     return [f"{type(w).__name__}:{getattr(w, 'text', lambda: '')()}"
             for w in root.findChildren(QWidget)
             if isinstance(w, kinds) and w.isVisible() and not w.accessibleName()]
-
-
-@pytest.fixture
-def runner(qapp: object) -> Iterator[DbRunner]:
-    r = DbRunner()
-    yield r
-    r.shutdown()
 
 
 @pytest.fixture
@@ -156,13 +148,6 @@ A_TEXT = ("Observed a home visit. The practitioner explained the safety plan cle
           "checked the children's understanding.")
 B_TEXT = ("Observed a home visit. The practitioner explained the safety plan in plain words "
           "and wrote the next steps down with the parent.")
-
-
-@pytest.fixture
-def devices(tmp_path: Path, demo_folder: Path) -> Iterator[Devices]:
-    d = Devices(tmp_path / "devices", demo_folder)
-    yield d
-    d.close()
 
 
 def observation_id(ctx: AppContext) -> str:

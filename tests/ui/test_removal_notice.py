@@ -8,11 +8,9 @@ Set ASSESSOR_APP_SCREENSHOT_DIR to keep a grab of the notice.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QLabel, QMainWindow
 from pytestqt.qtbot import QtBot
 
@@ -22,20 +20,6 @@ from assessor_app.ui.tasks import DbRunner
 from tests.sync.devices import Devices, add_portfolio
 
 NOTICE = "Sam Example's portfolio was moved to another assessor and has been removed from this laptop."
-
-
-@pytest.fixture
-def devices(tmp_path: Path, demo_folder: Path) -> Iterator[Devices]:
-    d = Devices(tmp_path / "devices", demo_folder)
-    yield d
-    d.close()
-
-
-@pytest.fixture
-def runner(qapp: object) -> Iterator[DbRunner]:
-    r = DbRunner()
-    yield r
-    r.shutdown()
 
 
 def test_the_app_says_a_portfolio_left_this_laptop(qtbot: QtBot, runner: DbRunner,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from assessor_app.ui.views.enrol_dialog import EnrolDialog
 from assessor_app.ui.widgets.sync_status import SyncStatusIndicator
 from tests.review_demo import TODAY
 from tests.sync.devices import Devices
+from tests.ui.sync_parts import controller, read_status
 
 USER = "Fictional Assessor"
 
@@ -37,42 +37,6 @@ def shot(widget: QWidget, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         assert image.save(str(Path(folder) / f"{name}.png"))
-
-
-@pytest.fixture
-def devices(tmp_path: Path, demo_folder: Path) -> Iterator[Devices]:
-    d = Devices(tmp_path / "devices", demo_folder)
-    yield d
-    d.close()
-
-
-@pytest.fixture
-def runner(qapp: object) -> Iterator[DbRunner]:
-    r = DbRunner()
-    yield r
-    r.shutdown()
-
-
-@pytest.fixture
-def controllers() -> Iterator[list[SyncController]]:
-    """Every controller a test makes is stopped at the end: no sync thread outlives a test."""
-    made: list[SyncController] = []
-    yield made
-    for c in made:
-        assert c.stop()
-
-
-def controller(made: list[SyncController], runner: DbRunner, api: Any, **options: int,
-               ) -> SyncController:
-    c = SyncController(runner, api, first_delay_ms=0, **options)
-    made.append(c)
-    return c
-
-
-def read_status(qtbot: QtBot, c: SyncController) -> Any:
-    with qtbot.waitSignal(c.status_changed, timeout=10_000) as got:
-        c.refresh_status()
-    return got.args[0]
 
 
 def test_not_enrolled_never_starts_a_sync(qtbot: QtBot, runner: DbRunner, devices: Devices,

@@ -9,7 +9,6 @@ Set ASSESSOR_APP_SCREENSHOT_DIR to keep grabs of the indicator states and the wa
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from tests.sync.ux_helpers import (
     set_server_address,
     setting,
 )
+from tests.ui.sync_parts import controller, read_status
 
 URL = "https://sync.example-council.gov.uk"
 NEW_URL = "https://asye.example-trust.nhs.uk"
@@ -78,34 +78,6 @@ def status(**values: Any) -> SyncStatus:
                                 last_error="", waiting=0, conflicts=0)
     base.update(values)
     return SyncStatus(**base)
-
-
-@pytest.fixture
-def devices(tmp_path: Path, demo_folder: Path) -> Iterator[Devices]:
-    d = Devices(tmp_path / "devices", demo_folder)
-    yield d
-    d.close()
-
-
-@pytest.fixture
-def controllers() -> Iterator[list[SyncController]]:
-    made: list[SyncController] = []
-    yield made
-    for c in made:
-        assert c.stop()
-
-
-def controller(made: list[SyncController], runner: DbRunner, api: Any, **options: int,
-               ) -> SyncController:
-    c = SyncController(runner, api, first_delay_ms=0, **options)
-    made.append(c)
-    return c
-
-
-def read_status(qtbot: QtBot, c: SyncController) -> Any:
-    with qtbot.waitSignal(c.status_changed, timeout=10_000) as got:
-        c.refresh_status()
-    return got.args[0]
 
 
 # -- the indicator's words ---------------------------------------------------------------------
